@@ -1,0 +1,94 @@
+//! Comments (visible to the caller) and work notes (internal to the support teams) on an
+//! incident: `GET`/`POST /api/v1/incidents/{id}/comments` and `/work-notes`.
+
+use super::{READ, WRITE, find, parse_id};
+use crate::store::{self, NoteKind};
+use crate::wire::NoteRequest;
+use axum::Json;
+use axum::extract::{Extension, Path, State};
+use axum::response::{IntoResponse, Response};
+use http::StatusCode;
+use itsm_http::{ApiError, ApiJson, Principal, Services};
+use itsm_store::{AuditEntry, in_transaction, insert_audit_entry};
+
+pub async fn add_comment(
+    state: State<Services>,
+    principal: Extension<Principal>,
+    id: Path<String>,
+    body: ApiJson<NoteRequest>,
+) -> Result<Response, ApiError> {
+    add_note(state, principal, id, body, NoteKind::Comment).await
+}
+
+pub async fn add_work_note(
+    state: State<Services>,
+    principal: Extension<Principal>,
+    id: Path<String>,
+    body: ApiJson<NoteRequest>,
+) -> Result<Response, ApiError> {
+    add_note(state, principal, id, body, NoteKind::WorkNote).await
+}
+
+pub async fn list_comments(
+    state: State<Services>,
+    principal: Extension<Principal>,
+    id: Path<String>,
+) -> Result<Response, ApiError> {
+    list_notes(state, principal, id, NoteKind::Comment).await
+}
+
+pub async fn list_work_notes(
+    state: State<Services>,
+    principal: Extension<Principal>,
+    id: Path<String>,
+) -> Result<Response, ApiError> {
+    list_notes(state, principal, id, NoteKind::WorkNote).await
+}
+
+async fn add_note(
+    State(services): State<Services>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<NoteRequest>,
+    kind: NoteKind,
+) -> Result<Response, ApiError> {
+    principal.require(WRITE)?;
+    let id = parse_id(&id)?;
+    let body = request.parse()?;
+    let now = itsm_http::now();
+    let note = in_transaction(&*services.db, async |db| {
+        let incident = find(db, id).await?;
+        let note =
+            store::insert_note(db, incident.id, kind, body.as_str(), &principal.user, &now).await?;
+        let after = serde_json::to_value(&note).unwrap_or_default();
+        insert_audit_entry(
+            db,
+            &AuditEntry {
+                entity_type: "incident",
+                entity_id: incident.id,
+                action: kind.as_str(),
+                actor: &principal.user,
+                occurred_at: &now,
+                before: None,
+                after: Some(&after),
+                reason: None,
+            },
+        )
+        .await?;
+        Ok::<_, ApiError>(note)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(note)).into_response())
+}
+
+async fn list_notes(
+    State(services): State<Services>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+    kind: NoteKind,
+) -> Result<Response, ApiError> {
+    principal.require(READ)?;
+    let incident = find(&*services.db, parse_id(&id)?).await?;
+    let notes = store::list_notes(&*services.db, incident.id, kind).await?;
+    Ok(Json(serde_json::json!({ "items": notes })).into_response())
+}

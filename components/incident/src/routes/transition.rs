@@ -1,0 +1,79 @@
+//! `POST /api/v1/incidents/{id}/{action}`: the state machine's transitions as explicit routes
+//! (start, hold, resume, resolve, close, reopen, cancel). The domain decides whether the action is
+//! allowed from the current state; this file applies its effects on the record.
+
+use super::{modify, parse_id};
+use crate::store::Incident;
+use crate::wire::{Transition, TransitionRequest};
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, State};
+use axum::response::Response;
+use http::HeaderMap;
+use itsm_domain::incident::{Action, IncidentState, next_state};
+use itsm_http::json::parse_json;
+use itsm_http::{ApiError, Principal, Services};
+
+pub async fn transition_incident(
+    State(services): State<Services>,
+    Extension(principal): Extension<Principal>,
+    Path((id, action)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id)?;
+    let action = Action::parse(&action).map_err(|_| ApiError::NotFound {
+        detail: format!("{action} is not an incident action: use start, hold, resume, resolve, close, reopen or cancel"),
+    })?;
+    // Actions without fields may be posted with an empty body.
+    let request: TransitionRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        TransitionRequest::default()
+    } else {
+        parse_json(&body)?
+    };
+    let (transition, reason) = Transition::parse(action, request)?;
+    let now = itsm_http::now();
+    modify(
+        &*services.db,
+        &principal,
+        id,
+        &headers,
+        action.as_str(),
+        reason.as_ref().map(|r| r.as_str()),
+        async |_, incident| apply(incident, action, &transition, &now),
+    )
+    .await
+}
+
+/// Moves the incident to its next state and records what the transition carries.
+fn apply(
+    incident: &mut Incident,
+    action: Action,
+    transition: &Transition,
+    now: &str,
+) -> Result<(), ApiError> {
+    incident.state = next_state(incident.state, action)?;
+    if incident.state != IncidentState::OnHold {
+        incident.hold_reason = None;
+    }
+    match transition {
+        Transition::Start | Transition::Resume => {}
+        Transition::Hold(reason) => incident.hold_reason = Some(*reason),
+        Transition::Resolve { code, notes } => {
+            incident.resolution_code = Some(*code);
+            incident.resolution_notes = Some(notes.as_str().to_owned());
+            incident.resolved_at = Some(now.to_owned());
+        }
+        Transition::Close => incident.closed_at = Some(now.to_owned()),
+        Transition::Reopen => {
+            incident.reopen_count += 1;
+            incident.resolution_code = None;
+            incident.resolution_notes = None;
+            incident.resolved_at = None;
+        }
+        Transition::Cancel(reason) => {
+            incident.cancel_reason = Some(reason.as_str().to_owned());
+            incident.closed_at = Some(now.to_owned());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! The ITSM domain rules, kept free of IO so every component and the host agree on them and they can be tested natively.
+
+pub mod field;
+pub mod incident;
+pub mod text;
+mod text_enum;
+
+#[cfg(test)]
+mod test_support;
+
+pub use field::{FieldError, FieldErrors, check};
+pub use incident::{
+    Action, Channel, HoldReason, Impact, IncidentNumber, IncidentRef, IncidentState, Priority,
+    PriorityMatrix, ResolutionCode, TransitionError, Urgency, allowed_actions, counts_as_reopen,
+    next_state,
+};
+pub use text::{BoundedText, CommentBody, Description, Label, Reason, ShortDescription};

@@ -1,0 +1,21 @@
+//! The HTTP conventions every ITSM component shares, so each component's handlers read as short
+//! named steps: problem+json errors (the only place that knows status codes), JSON input that
+//! names the bad field, cursor pagination, ETags, idempotent POSTs and bearer authentication.
+
+pub mod auth;
+pub mod etag;
+pub mod idempotency;
+pub mod json;
+pub mod pagination;
+pub mod problem;
+pub mod services;
+
+pub use auth::{Principal, require_auth};
+pub use json::ApiJson;
+pub use problem::ApiError;
+pub use services::{Services, with_conventions};
+
+/// The current time as stored and returned everywhere: RFC 3339, UTC, milliseconds.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

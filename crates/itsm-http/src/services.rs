@@ -1,0 +1,61 @@
+//! What a component's handlers get per request (the database, the key-value store and the
+//! variables) and the middleware stack every component applies in the same order: body limit,
+//! authentication, idempotent POSTs, and problem+json for unknown routes and methods.
+
+use crate::ApiError;
+use crate::auth::{AuthState, require_auth};
+use crate::idempotency::idempotent_post;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::response::IntoResponse;
+use itsm_store::{Db, KvStore, Vars};
+use std::sync::Arc;
+
+/// The largest request body any route accepts; routes may accept less.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct Services {
+    pub db: Arc<Db>,
+    pub kv: Arc<KvStore>,
+    pub vars: Arc<Vars>,
+}
+
+impl Services {
+    /// Opens the `default` database and key-value store granted in spin.toml.
+    #[cfg(target_arch = "wasm32")]
+    pub async fn open() -> Result<Self, itsm_store::StoreError> {
+        Ok(Self {
+            db: Arc::new(Db::open_default().await?),
+            kv: Arc::new(KvStore::open_default().await?),
+            vars: Arc::new(Vars),
+        })
+    }
+}
+
+/// Wraps a component's routes in the shared conventions.
+pub fn with_conventions(routes: Router<Services>, services: Services) -> Router {
+    let auth = AuthState {
+        db: services.db.clone(),
+        vars: services.vars.clone(),
+    };
+    routes
+        .fallback(|| async {
+            ApiError::NotFound {
+                detail: "no such resource".to_owned(),
+            }
+            .into_response()
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiError::MethodNotAllowed {
+                detail: "this resource does not support that method".to_owned(),
+            }
+            .into_response()
+        })
+        // Layers run outside-in from the last one added: size limit, then auth, then idempotency.
+        .layer(from_fn_with_state(services.kv.clone(), idempotent_post))
+        .layer(from_fn_with_state(auth, require_auth))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(services)
+}

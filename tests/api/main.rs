@@ -1,0 +1,7 @@
+//! One test binary for every black-box API test: one link step, and one process-wide engine so
+//! each component is compiled (or loaded from the cache) once per run.
+
+mod admin;
+mod bad_input;
+mod incidents;
+mod retries;

@@ -1,0 +1,158 @@
+//! The black-box test harness: [`TestApp::spawn`] builds the components once per test run (their
+//! build commands in spin.toml, as `spin build` would), loads the root spin.toml into the
+//! project's host with a fresh state directory, serves it on a free local port, and offers a
+//! typed client. Nothing here reaches into the app except through HTTP, bar `sqlite_path` for
+//! tests that must inspect or damage the database directly.
+
+use itsm_host::{App, AppOptions};
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// The bootstrap administrator token the test app is started with.
+pub const BOOTSTRAP_TOKEN: &str = "test-bootstrap-token-0123456789";
+
+pub fn manifest_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spin.toml")
+}
+
+/// Runs the components' build commands once per process.
+pub fn build_components_once() {
+    static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
+    let result = BUILT.get_or_init(|| {
+        itsm_host::build_components(&manifest_path()).map_err(|e| format!("{e:#}"))
+    });
+    if let Err(error) = result {
+        panic!("building the components failed: {error}");
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub token: String,
+    pub app: App,
+    _state: tempfile::TempDir,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+impl TestApp {
+    /// A fresh app on an empty database, served on 127.0.0.1 at a free port.
+    pub async fn spawn() -> TestApp {
+        build_components_once();
+        let state = tempfile::tempdir().expect("a temporary state directory");
+        let options = AppOptions {
+            state_dir: Some(state.path().to_owned()),
+            variables: Arc::new(|name: &str| {
+                (name == "bootstrap_token").then(|| BOOTSTRAP_TOKEN.to_owned())
+            }),
+            ..AppOptions::default()
+        };
+        let app = App::load(&manifest_path(), &options).expect("the app loads");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let base = format!("http://{}", listener.local_addr().expect("bound address"));
+        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        let served = app.clone();
+        tokio::spawn(async move {
+            let _ = itsm_host::serve(served, listener, async {
+                let _ = stop.await;
+            })
+            .await;
+        });
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            token: BOOTSTRAP_TOKEN.to_owned(),
+            app,
+            _state: state,
+            _shutdown: shutdown,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A request with the bootstrap administrator's token.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(&self.token)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::PATCH, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Creates an incident from `body` and returns it, asserting the 201.
+    pub async fn create_incident(&self, body: &Value) -> Value {
+        let response = self.post("/api/v1/incidents", body).await;
+        assert_eq!(
+            response.status(),
+            201,
+            "create failed: {}",
+            response.text().await.unwrap_or_default()
+        );
+        response.json().await.expect("an incident")
+    }
+
+    /// Applies a transition (`resolve`, `hold`, …) and returns the response.
+    pub async fn transition(&self, id: &Value, action: &str, body: &Value) -> Response {
+        self.post(&format!("/api/v1/incidents/{id}/{action}"), body)
+            .await
+    }
+
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.app
+            .sqlite_path("default")
+            .expect("the default database")
+    }
+}
+
+/// A minimal valid incident.
+pub fn incident(short_description: &str) -> Value {
+    serde_json::json!({
+        "short_description": short_description,
+        "impact": "medium",
+        "urgency": "high",
+        "caller": "ann.lee",
+        "channel": "phone"
+    })
+}
+
+/// The body of a problem+json answer, asserting its content type and status.
+pub async fn problem(response: Response, status: u16) -> Value {
+    assert_eq!(response.status(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("a problem body");
+    assert_eq!(body["status"], status);
+    body
+}
