@@ -69,13 +69,5 @@ async fn applied_versions(db: &impl Sql) -> Result<Vec<i64>, ApiError> {
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_service]
 async fn handle(request: spin_sdk::http::Request) -> axum::response::Response {
-    use axum::response::IntoResponse as _;
-    use tower_service::Service as _;
-    match Services::open().await {
-        Ok(services) => match app(services).call(request).await {
-            Ok(response) => response,
-            Err(never) => match never {},
-        },
-        Err(error) => ApiError::from(error).into_response(),
-    }
+    itsm_http::serve_spin(request, app).await
 }

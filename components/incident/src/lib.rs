@@ -56,13 +56,5 @@ pub fn app(services: Services) -> Router {
 #[cfg(target_arch = "wasm32")]
 #[spin_sdk::http_service]
 async fn handle(request: spin_sdk::http::Request) -> axum::response::Response {
-    use axum::response::IntoResponse as _;
-    use tower_service::Service as _;
-    match Services::open().await {
-        Ok(services) => match app(services).call(request).await {
-            Ok(response) => response,
-            Err(never) => match never {},
-        },
-        Err(error) => itsm_http::ApiError::from(error).into_response(),
-    }
+    itsm_http::serve_spin(request, app).await
 }

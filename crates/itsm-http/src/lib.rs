@@ -13,6 +13,8 @@ pub mod services;
 pub use auth::{Principal, require_auth};
 pub use json::ApiJson;
 pub use problem::ApiError;
+#[cfg(target_arch = "wasm32")]
+pub use services::serve_spin;
 pub use services::{Services, with_conventions};
 
 /// The current time as stored and returned everywhere: RFC 3339, UTC, milliseconds.

@@ -59,3 +59,20 @@ pub fn with_conventions(routes: Router<Services>, services: Services) -> Router 
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(services)
 }
+
+/// Serves one Spin request with a component's app: opens the stores, then routes. Every
+/// component's `#[http_service]` entry is this one call.
+#[cfg(target_arch = "wasm32")]
+pub async fn serve_spin(
+    request: spin_sdk::http::Request,
+    app: fn(Services) -> Router,
+) -> axum::response::Response {
+    use tower_service::Service as _;
+    match Services::open().await {
+        Ok(services) => match app(services).call(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        },
+        Err(error) => ApiError::from(error).into_response(),
+    }
+}
