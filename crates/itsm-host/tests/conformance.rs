@@ -369,3 +369,41 @@ fn compiled_components_are_cached_by_content() {
         "the entry was reused, not rewritten"
     );
 }
+
+#[tokio::test]
+async fn a_runtime_config_file_places_the_stores_and_refuses_other_types() {
+    build_once();
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("runtime-config.toml");
+    std::fs::write(
+        &config,
+        "[key_value_store.default]\ntype = \"spin\"\npath = \"data/kv.db\"\n\n[sqlite_database.default]\ntype = \"spin\"\npath = \"data/app.db\"\n",
+    )
+    .expect("write config");
+    std::fs::create_dir_all(dir.path().join("data")).expect("data dir");
+    let state = tempfile::tempdir().expect("state");
+    let mut opts = options(state.path(), 9);
+    opts.runtime_config = Some(config.clone());
+    let app = App::load(&manifest(), &opts).expect("loads with the runtime config");
+    // Relative paths resolve against the config file's directory, as in Spin.
+    assert_eq!(
+        app.sqlite_path("default"),
+        Some(dir.path().join("data/app.db"))
+    );
+    assert!(dir.path().join("data/kv.db").exists());
+    assert!(!state.path().join("sqlite_key_value.db").exists());
+
+    std::fs::write(
+        &config,
+        "[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://localhost\"\n",
+    )
+    .expect("write config");
+    let error = App::load(&manifest(), &opts)
+        .err()
+        .map(|e| format!("{e:#}"))
+        .unwrap_or_default();
+    assert!(
+        error.contains("redis") && error.contains("not supported"),
+        "{error}"
+    );
+}
