@@ -47,6 +47,7 @@ pub struct AppOptions {
     pub request_timeout: Duration,
     /// Apply the project's migrations to the `default` SQLite database at load.
     pub apply_migrations: bool,
+    /// Where compiled components are cached; `component-cache` in the state directory unless set.
     pub cache_dir: Option<PathBuf>,
 }
 
@@ -120,7 +121,7 @@ impl App {
         let cache_dir = options
             .cache_dir
             .clone()
-            .unwrap_or_else(|| engine::default_cache_dir(&dir));
+            .unwrap_or_else(|| engine::default_cache_dir(&state_dir));
         let mut components = HashMap::new();
         for (id, component) in &manifest.component {
             let wasm = dir.join(&component.source);
@@ -463,7 +464,7 @@ fn migrate(backends: &Backends) -> anyhow::Result<()> {
     };
     let native = itsm_store::native::NativeDb::open(db.path())?;
     let now = chrono_now();
-    let applied = futures_lite_block_on(itsm_store::apply_migrations(&native, &now))
+    let applied = complete_now(itsm_store::apply_migrations(&native, &now))
         .map_err(|e| anyhow!("applying migrations to {}: {e}", db.path().display()))?;
     for migration in applied {
         eprintln!(
@@ -474,9 +475,10 @@ fn migrate(backends: &Backends) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The native store's futures never wait, so polling once completes them; this avoids needing a
-/// runtime inside `load`, which may run inside or outside one.
-fn futures_lite_block_on<F: Future>(future: F) -> F::Output {
+/// Drives a future of the native store to completion. Those futures never wait on anything (they
+/// run rusqlite synchronously), so the first poll completes them; `load` then needs no runtime of
+/// its own and works both inside and outside one.
+fn complete_now<F: Future>(future: F) -> F::Output {
     let mut future = std::pin::pin!(future);
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     loop {

@@ -106,9 +106,9 @@ fn cache_key(engine: &Engine, wasm: &[u8]) -> String {
     hex::encode(digest.finalize())
 }
 
-/// The default cache: `target/itsm-host-cache` beside the manifest, ignored by git and per checkout.
-pub fn default_cache_dir(manifest_dir: &Path) -> PathBuf {
+/// The default cache: `$ITSM_HOST_CACHE`, else `component-cache` in the app's state directory.
+pub fn default_cache_dir(state_dir: &Path) -> PathBuf {
     std::env::var_os("ITSM_HOST_CACHE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir.join("target").join("itsm-host-cache"))
+        .unwrap_or_else(|| state_dir.join("component-cache"))
 }

@@ -2,7 +2,6 @@
 //! `TCP_NODELAY` (without it every keep-alive request waits ~40 ms for a delayed ACK).
 
 use crate::app::App;
-use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -53,6 +52,3 @@ pub async fn serve(
         });
     }
 }
-
-/// A body type alias for callers that build requests for [`App::handle`] directly.
-pub type RequestBody = http_body_util::Full<Bytes>;

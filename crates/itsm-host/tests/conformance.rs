@@ -33,6 +33,8 @@ fn options(state: &Path, echo_port: u16) -> AppOptions {
         }),
         request_timeout: Duration::from_secs(3),
         apply_migrations: false,
+        // Shared by every test of the run, so each guest is compiled once.
+        cache_dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/itsm-host-cache")),
         ..AppOptions::default()
     }
 }
