@@ -47,6 +47,10 @@ impl TestApp {
             variables: Arc::new(|name: &str| {
                 (name == "bootstrap_token").then(|| BOOTSTRAP_TOKEN.to_owned())
             }),
+            // Shared by every test of every run, so each component is compiled once.
+            cache_dir: Some(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/itsm-host-cache"),
+            ),
             ..AppOptions::default()
         };
         let app = App::load(&manifest_path(), &options).expect("the app loads");

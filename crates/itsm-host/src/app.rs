@@ -467,10 +467,7 @@ fn migrate(backends: &Backends) -> anyhow::Result<()> {
     let applied = complete_now(itsm_store::apply_migrations(&native, &now))
         .map_err(|e| anyhow!("applying migrations to {}: {e}", db.path().display()))?;
     for migration in applied {
-        eprintln!(
-            "Applied migration {:04} {}",
-            migration.version, migration.name
-        );
+        eprintln!("Applied migration {}", migration.name);
     }
     Ok(())
 }

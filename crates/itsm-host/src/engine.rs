@@ -4,9 +4,10 @@
 
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 use wasmtime::component::Component;
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
@@ -67,22 +68,44 @@ pub fn load_component(
         )
     })?;
     let cached = cache_dir.join(format!("{}.cwasm", cache_key(engine, &wasm)));
+    // Within a process, each cache entry is compiled or read once; concurrent loads of the same
+    // one wait for the first (tests load many apps at the same moment).
+    static LOADED: Mutex<BTreeMap<PathBuf, Component>> = Mutex::new(BTreeMap::new());
+    let mut loaded = LOADED
+        .lock()
+        .map_err(|_| anyhow::anyhow!("component memo poisoned"))?;
+    if let Some(component) = loaded.get(&cached) {
+        return Ok(component.clone());
+    }
+    let component = load_or_compile(engine, &wasm, wasm_path, &cached)?;
+    loaded.insert(cached, component.clone());
+    Ok(component)
+}
+
+fn load_or_compile(
+    engine: &Engine,
+    wasm: &[u8],
+    wasm_path: &Path,
+    cached: &Path,
+) -> anyhow::Result<Component> {
     if cached.exists() {
-        match deserialize(engine, &cached) {
+        match deserialize(engine, cached) {
             Ok(component) => return Ok(component),
             // A stale or damaged entry is only a cache miss.
-            Err(_) => drop(std::fs::remove_file(&cached)),
+            Err(_) => drop(std::fs::remove_file(cached)),
         }
     }
-    let component = Component::new(engine, &wasm)
+    let component = Component::new(engine, wasm)
         .map_err(anyhow::Error::from)
         .with_context(|| format!("{} is not a valid component", wasm_path.display()))?;
     if let Ok(bytes) = component.serialize() {
         // Write then rename, so a concurrent reader never sees half a file.
-        let _ = std::fs::create_dir_all(cache_dir);
+        if let Some(dir) = cached.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
         let partial = cached.with_extension(format!("{}.partial", std::process::id()));
         if std::fs::write(&partial, bytes).is_ok() {
-            let _ = std::fs::rename(&partial, &cached);
+            let _ = std::fs::rename(&partial, cached);
         }
     }
     Ok(component)

@@ -108,15 +108,6 @@ fn handle_store<T>(
     })
 }
 
-/// Runs blocking SQLite work off the async threads.
-async fn blocking<R: Send + 'static>(
-    f: impl FnOnce() -> Result<R, Error> + Send + 'static,
-) -> Result<R, Error> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Other(e.to_string()))?
-}
-
 impl kv::Host for SpinState {
     fn convert_error(&mut self, err: Error) -> wasmtime::Result<Error> {
         Ok(err)
@@ -161,7 +152,7 @@ impl<T> kv::HostStoreWithStore<T> for SpinData {
         key: String,
     ) -> Result<Option<Vec<u8>>, Error> {
         let store = handle_store(accessor, &handle)?;
-        blocking(move || store.get(&key)).await
+        store.get(&key)
     }
 
     async fn set(
@@ -171,7 +162,7 @@ impl<T> kv::HostStoreWithStore<T> for SpinData {
         value: Vec<u8>,
     ) -> Result<(), Error> {
         let store = handle_store(accessor, &handle)?;
-        blocking(move || store.set(&key, &value)).await
+        store.set(&key, &value)
     }
 
     async fn delete(
@@ -180,7 +171,7 @@ impl<T> kv::HostStoreWithStore<T> for SpinData {
         key: String,
     ) -> Result<(), Error> {
         let store = handle_store(accessor, &handle)?;
-        blocking(move || store.delete(&key)).await
+        store.delete(&key)
     }
 
     async fn exists(
@@ -189,7 +180,7 @@ impl<T> kv::HostStoreWithStore<T> for SpinData {
         key: String,
     ) -> Result<bool, Error> {
         let store = handle_store(accessor, &handle)?;
-        blocking(move || store.get(&key).map(|v| v.is_some())).await
+        store.get(&key).map(|v| v.is_some())
     }
 
     async fn get_keys(
@@ -197,7 +188,7 @@ impl<T> kv::HostStoreWithStore<T> for SpinData {
         handle: Resource<KvHandle>,
     ) -> wasmtime::Result<(StreamReader<String>, FutureReader<Result<(), Error>>)> {
         let keys = match handle_store(accessor, &handle) {
-            Ok(store) => blocking(move || store.keys()).await,
+            Ok(store) => store.keys(),
             Err(e) => Err(e),
         };
         let (keys, result) = match keys {

@@ -1,25 +1,30 @@
 //! `spin:sqlite@3.1.0` with Spin's semantics (`spin:crates/factor-sqlite`, `sqlite-inproc`): each
-//! `open` gets its own rusqlite connection, so `changes` and `last-insert-rowid` belong to it; a
-//! label not granted answers `access-denied`; one statement per call; rows keep their order.
+//! `open` gets a connection of its own, so `changes` and `last-insert-rowid` belong to it; a label
+//! not granted answers `access-denied`; one statement per call; rows keep their order.
 //!
-//! Beyond Spin: files run in WAL with `synchronous = NORMAL`, and writers are serialised per
-//! database by a gate held from a write (or `BEGIN`) until the connection is back in autocommit,
-//! so concurrent requests queue in-process instead of sleeping in SQLite's busy handler.
+//! Beyond Spin, for speed: files run in WAL with `synchronous = NORMAL`; connections are reused
+//! (behaving as fresh ones); and writers are serialised per database by a gate held from a write
+//! (or `BEGIN`) until the connection is back in autocommit, so concurrent requests queue
+//! in-process instead of sleeping in SQLite's busy handler.
 
 use crate::bindings::sql::{self, Error, QueryResult, RowResult, Value};
 use crate::state::{SpinData, SpinState};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use tokio::sync::OwnedMutexGuard;
 use wasmtime::component::{Accessor, FutureReader, Resource, StreamReader};
 
 const MAX_RESULT_BYTES: usize = 128 << 20;
 
-/// One labelled database file and its writer gate.
+/// How many idle connections a database keeps for reuse.
+const IDLE_CONNECTIONS: usize = 32;
+
+/// One labelled database file, its writer gate and its idle connections.
 pub struct SqlDatabase {
     path: PathBuf,
     gate: Arc<tokio::sync::Mutex<()>>,
+    idle: Arc<Mutex<Vec<rusqlite::Connection>>>,
 }
 
 impl SqlDatabase {
@@ -30,6 +35,7 @@ impl SqlDatabase {
         Ok(Self {
             path: path.to_owned(),
             gate: Arc::default(),
+            idle: Arc::default(),
         })
     }
 
@@ -37,14 +43,26 @@ impl SqlDatabase {
         &self.path
     }
 
+    /// A connection for one guest `open`: an idle one if there is one (its schema and statement
+    /// cache are warm), else a new one.
     fn connect(&self) -> Result<SqlHandle, Error> {
-        let conn = rusqlite::Connection::open(&self.path).map_err(io)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(io)?;
+        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let conn = match idle {
+            Some(conn) => conn,
+            None => {
+                let conn = rusqlite::Connection::open(&self.path).map_err(io)?;
+                conn.pragma_update(None, "synchronous", "NORMAL")
+                    .map_err(io)?;
+                conn
+            }
+        };
         Ok(SqlHandle(Arc::new(Mutex::new(Connection {
-            conn,
+            conn: Some(conn),
+            idle: Arc::downgrade(&self.idle),
             gate: self.gate.clone(),
             held: None,
+            wrote: false,
+            inserted: false,
         }))))
     }
 }
@@ -58,70 +76,120 @@ pub struct SqlDatabases(pub HashMap<String, Arc<SqlDatabase>>);
 pub struct SqlHandle(Arc<Mutex<Connection>>);
 
 pub struct Connection {
-    conn: rusqlite::Connection,
+    /// `Some` until the handle is dropped and the connection goes back to the idle list.
+    conn: Option<rusqlite::Connection>,
+    idle: Weak<Mutex<Vec<rusqlite::Connection>>>,
     gate: Arc<tokio::sync::Mutex<()>>,
-    /// The gate, while this connection is inside a transaction or a write.
+    /// The gate, while this connection is inside a transaction.
     held: Option<OwnedMutexGuard<()>>,
+    /// Whether this handle has written (or inserted). Until it has, `changes` and
+    /// `last-insert-rowid` read 0, as on the fresh connection Spin opens for every `open`; a
+    /// reused connection would otherwise show the previous user's values.
+    wrote: bool,
+    inserted: bool,
 }
 
-impl SqlHandle {
-    /// Runs one statement; must run on a blocking thread (it may wait for the writer gate).
-    fn execute(
-        &self,
-        statement: &str,
-        parameters: Vec<Value>,
-    ) -> Result<(Vec<String>, Vec<RowResult>), Error> {
-        let mut guard = self
-            .0
-            .lock()
-            .map_err(|_| Error::Io("connection mutex poisoned".to_owned()))?;
-        let connection = &mut *guard;
-        let (result, taken) = run_statement(connection, statement, parameters);
-        // Keep the gate exactly while the connection is inside a transaction. The guard taken for
-        // this statement moves straight into the connection: releasing it and taking it again
-        // would let another writer in between, which would then wait on SQLite's own lock.
-        if connection.conn.is_autocommit() {
-            connection.held = None;
-        } else if connection.held.is_none() {
-            connection.held =
-                Some(taken.unwrap_or_else(|| connection.gate.clone().blocking_lock_owned()));
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        // An open transaction is rolled back, as closing the connection would; only then is the
+        // gate released and the connection offered for reuse.
+        let clean = conn.is_autocommit() || conn.execute_batch("ROLLBACK").is_ok();
+        self.held = None;
+        if let (true, Some(idle)) = (clean, self.idle.upgrade())
+            && let Ok(mut idle) = idle.lock()
+            && idle.len() < IDLE_CONNECTIONS
+        {
+            idle.push(conn);
         }
-        result
-    }
-
-    fn last_insert_rowid(&self) -> i64 {
-        self.0.lock().map_or(0, |c| c.conn.last_insert_rowid())
-    }
-
-    fn changes(&self) -> u64 {
-        self.0.lock().map_or(0, |c| c.conn.changes())
     }
 }
 
 type Rows = (Vec<String>, Vec<RowResult>);
 
-/// Runs one statement, taking the writer gate first if it writes or opens a transaction and the
-/// connection does not hold the gate yet; returns the gate so the caller decides whether to keep it.
-fn run_statement(
-    connection: &mut Connection,
-    statement: &str,
-    parameters: Vec<Value>,
-) -> (Result<Rows, Error>, Option<OwnedMutexGuard<()>>) {
-    let Connection { conn, gate, held } = connection;
-    let mut prepared = match conn.prepare_cached(statement) {
-        Ok(prepared) => prepared,
-        Err(e) => return (Err(io(e)), None),
-    };
-    let opens_transaction = {
+impl SqlHandle {
+    fn with<R>(&self, f: impl FnOnce(&mut Connection) -> Result<R, Error>) -> Result<R, Error> {
+        let mut connection = self
+            .0
+            .lock()
+            .map_err(|_| Error::Io("connection mutex poisoned".to_owned()))?;
+        f(&mut connection)
+    }
+
+    /// Runs one statement. A statement that writes or opens a transaction first waits (without
+    /// blocking a thread) for the database's writer gate, unless this connection holds it already;
+    /// the statement itself runs inline, as SQLite statements here take microseconds.
+    async fn execute(&self, statement: &str, parameters: Vec<Value>) -> Result<Rows, Error> {
+        let gate = self.with(|c| c.gate_needed(statement))?;
+        let taken = match gate {
+            Some(gate) => Some(gate.lock_owned().await),
+            None => None,
+        };
+        self.with(|c| c.run(statement, parameters, taken))
+    }
+
+    fn last_insert_rowid(&self) -> i64 {
+        self.with(|c| {
+            Ok(if c.inserted {
+                c.conn()?.last_insert_rowid()
+            } else {
+                0
+            })
+        })
+        .unwrap_or(0)
+    }
+
+    fn changes(&self) -> u64 {
+        self.with(|c| Ok(if c.wrote { c.conn()?.changes() } else { 0 }))
+            .unwrap_or(0)
+    }
+}
+
+impl Connection {
+    fn conn(&self) -> Result<&rusqlite::Connection, Error> {
+        self.conn.as_ref().ok_or(Error::InvalidConnection)
+    }
+
+    /// The gate to wait for before running `statement`, if any.
+    fn gate_needed(
+        &mut self,
+        statement: &str,
+    ) -> Result<Option<Arc<tokio::sync::Mutex<()>>>, Error> {
+        if self.held.is_some() {
+            return Ok(None);
+        }
+        let prepared = self.conn()?.prepare_cached(statement).map_err(io)?;
         let head = statement.trim_start().to_ascii_uppercase();
-        head.starts_with("BEGIN") || head.starts_with("SAVEPOINT")
-    };
-    let taken = if held.is_none() && (!prepared.readonly() || opens_transaction) {
-        Some(gate.clone().blocking_lock_owned())
-    } else {
-        None
-    };
-    (collect_rows(&mut prepared, parameters), taken)
+        let opens_transaction = head.starts_with("BEGIN") || head.starts_with("SAVEPOINT");
+        Ok((!prepared.readonly() || opens_transaction).then(|| self.gate.clone()))
+    }
+
+    /// Runs the statement and keeps the gate exactly while the connection is inside a
+    /// transaction: the guard taken for this statement moves straight into the connection, so no
+    /// other writer can slip in between and then wait on SQLite's own lock.
+    fn run(
+        &mut self,
+        statement: &str,
+        parameters: Vec<Value>,
+        taken: Option<OwnedMutexGuard<()>>,
+    ) -> Result<Rows, Error> {
+        let conn = self.conn.as_ref().ok_or(Error::InvalidConnection)?;
+        let rowid_before = conn.last_insert_rowid();
+        let mut prepared = conn.prepare_cached(statement).map_err(io)?;
+        let writes = !prepared.readonly();
+        let result = collect_rows(&mut prepared, parameters);
+        drop(prepared);
+        if writes && result.is_ok() {
+            self.wrote = true;
+            self.inserted |= conn.last_insert_rowid() != rowid_before;
+        }
+        if conn.is_autocommit() {
+            self.held = None;
+        } else if self.held.is_none() {
+            self.held = taken;
+        }
+        result
+    }
 }
 
 fn collect_rows(
@@ -221,16 +289,6 @@ fn handle(state: &mut SpinState, resource: &Resource<SqlHandle>) -> Result<SqlHa
         .map_err(|_| Error::InvalidConnection)
 }
 
-async fn execute_blocking(
-    handle: SqlHandle,
-    statement: String,
-    parameters: Vec<Value>,
-) -> Result<(Vec<String>, Vec<RowResult>), Error> {
-    tokio::task::spawn_blocking(move || handle.execute(&statement, parameters))
-        .await
-        .map_err(|e| Error::Io(e.to_string()))?
-}
-
 impl sql::Host for SpinState {
     fn convert_error(&mut self, err: Error) -> wasmtime::Result<Error> {
         Ok(err)
@@ -249,7 +307,7 @@ impl sql::HostConnection for SpinState {
         parameters: Vec<Value>,
     ) -> Result<QueryResult, Error> {
         let handle = handle(self, &resource)?;
-        let (columns, rows) = execute_blocking(handle, statement, parameters).await?;
+        let (columns, rows) = handle.execute(&statement, parameters).await?;
         Ok(QueryResult { columns, rows })
     }
 
@@ -291,7 +349,7 @@ impl<T> sql::HostConnectionWithStore<T> for SpinData {
         Error,
     > {
         let handle = accessor.with(|mut access| handle(access.get(), &resource))?;
-        let (columns, rows) = execute_blocking(handle, statement, parameters).await?;
+        let (columns, rows) = handle.execute(&statement, parameters).await?;
         accessor
             .with(|mut access| {
                 let stream = StreamReader::new(&mut access, rows)?;
