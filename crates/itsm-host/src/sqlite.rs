@@ -84,7 +84,9 @@ pub struct Connection {
     held: Option<OwnedMutexGuard<()>>,
     /// Whether this handle has written (or inserted). Until it has, `changes` and
     /// `last-insert-rowid` read 0, as on the fresh connection Spin opens for every `open`; a
-    /// reused connection would otherwise show the previous user's values.
+    /// reused connection would otherwise show the previous user's values. An insert is noticed
+    /// by the rowid changing, so one whose rowid equals the previous user's last (in another
+    /// table) still reads 0: a known gap, harmless for AUTOINCREMENT tables.
     wrote: bool,
     inserted: bool,
 }
