@@ -1,7 +1,10 @@
 //! One test binary for every black-box API test: one link step, and one process-wide engine so
 //! each component is compiled (or loaded from the cache) once per run.
 
+mod access;
 mod admin;
+mod audit_trail;
 mod bad_input;
+mod identity;
 mod incidents;
 mod retries;

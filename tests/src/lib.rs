@@ -7,6 +7,7 @@
 use itsm_host::{App, AppOptions};
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -38,15 +39,28 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// A fresh app on an empty database, served on 127.0.0.1 at a free port.
+    /// A fresh app on an empty database, served on 127.0.0.1 at a free port. Rate limits are
+    /// off, so tests can send what they need; [`TestApp::spawn_with`] turns them on.
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(&[
+            ("rate_limit_per_minute", "0"),
+            ("rate_limit_address_per_minute", "0"),
+        ])
+        .await
+    }
+
+    /// A fresh app with some Spin variables set (as `SPIN_VARIABLE_<NAME>` would).
+    pub async fn spawn_with(variables: &[(&str, &str)]) -> TestApp {
         build_components_once();
         let state = tempfile::tempdir().expect("a temporary state directory");
+        let mut values: HashMap<String, String> = variables
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        values.insert("bootstrap_token".to_owned(), BOOTSTRAP_TOKEN.to_owned());
         let options = AppOptions {
             state_dir: Some(state.path().to_owned()),
-            variables: Arc::new(|name: &str| {
-                (name == "bootstrap_token").then(|| BOOTSTRAP_TOKEN.to_owned())
-            }),
+            variables: Arc::new(move |name: &str| values.get(name).cloned()),
             // Shared by every test of every run, so each component is compiled once.
             cache_dir: Some(
                 Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/itsm-host-cache"),
@@ -126,6 +140,98 @@ impl TestApp {
     pub async fn transition(&self, id: &Value, action: &str, body: &Value) -> Response {
         self.post(&format!("/api/v1/incidents/{id}/{action}"), body)
             .await
+    }
+
+    /// A request with another token.
+    pub fn request_as(&self, token: &str, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> Response {
+        self.request_as(token, Method::GET, path)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.request_as(token, Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Creates a user holding `grants` (role, optional `kind:key` scope) through the identity
+    /// API, as the bootstrap administrator, and returns a token of theirs.
+    pub async fn user_with(&self, user_name: &str, grants: &[(&str, Option<&str>)]) -> String {
+        let created = self
+            .post(
+                "/api/v1/users",
+                &serde_json::json!({ "user_name": user_name, "display_name": user_name }),
+            )
+            .await;
+        assert_eq!(
+            created.status(),
+            201,
+            "{}",
+            created.text().await.unwrap_or_default()
+        );
+        for (role, scope) in grants {
+            let mut body = serde_json::json!({ "role": role, "reason": "test fixture" });
+            if let Some((kind, key)) = scope.and_then(|s| s.split_once(':')) {
+                body["scope"] = serde_json::json!({ "kind": kind, "key": key });
+            }
+            let granted = self
+                .post(&format!("/api/v1/users/{user_name}/roles"), &body)
+                .await;
+            assert_eq!(
+                granted.status(),
+                201,
+                "{}",
+                granted.text().await.unwrap_or_default()
+            );
+        }
+        self.token_for(user_name).await
+    }
+
+    /// A new token for an existing user, issued by the bootstrap administrator.
+    pub async fn token_for(&self, user_name: &str) -> String {
+        let token = self
+            .post(
+                "/api/v1/tokens",
+                &serde_json::json!({ "label": "test", "user": user_name }),
+            )
+            .await;
+        assert_eq!(
+            token.status(),
+            201,
+            "{}",
+            token.text().await.unwrap_or_default()
+        );
+        let body: Value = token.json().await.expect("token json");
+        body["token"]
+            .as_str()
+            .expect("the token is shown")
+            .to_owned()
+    }
+
+    /// Creates a customer organisation.
+    pub async fn customer(&self, code: &str) {
+        let created = self
+            .post(
+                "/api/v1/customers",
+                &serde_json::json!({ "code": code, "name": code.to_uppercase() }),
+            )
+            .await;
+        assert_eq!(
+            created.status(),
+            201,
+            "{}",
+            created.text().await.unwrap_or_default()
+        );
     }
 
     pub fn sqlite_path(&self) -> PathBuf {

@@ -1,6 +1,9 @@
-//! Deployment administration as a Spin component. On real Spin nothing applies the migrations at
-//! start (`spin up --sqlite @file` takes one file, not a directory), so a deployment calls
-//! `POST /api/v1/admin/migrations` once after each upgrade; it is idempotent.
+//! Administration and evidence as a Spin component: the schema migrations and the audit trail.
+//! On real Spin nothing applies the migrations at start (`spin up --sqlite @file` takes one file,
+//! not a directory), so a deployment calls `POST /api/v1/admin/migrations` once after each
+//! upgrade; it is idempotent. The audit trail's routes are in `audit_trail.rs`.
+
+mod audit_trail;
 
 use axum::Json;
 use axum::Router;
@@ -10,13 +13,20 @@ use itsm_http::{ApiError, Principal, Services};
 use itsm_store::{MIGRATIONS, Sql};
 
 /// The authority to change the schema.
-const MIGRATE: &str = "admin.migrate";
+const MIGRATE: &str = itsm_domain::access::names::ADMIN_MIGRATE;
 
 pub fn routes() -> Router<Services> {
-    Router::new().route(
-        "/api/v1/admin/migrations",
-        get(list_migrations).post(apply_migrations),
-    )
+    Router::new()
+        .route(
+            "/api/v1/admin/migrations",
+            get(list_migrations).post(apply_migrations),
+        )
+        .route("/api/v1/audit-entries", get(audit_trail::list_entries))
+        .route(
+            "/api/v1/audit-entries/verify",
+            get(audit_trail::verify_chain),
+        )
+        .route("/api/v1/audit-entries/{id}", get(audit_trail::get_entry))
 }
 
 pub fn app(services: Services) -> Router {

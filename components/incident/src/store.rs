@@ -25,6 +25,8 @@ pub struct Incident {
     pub assignee: Option<String>,
     pub configuration_item: Option<String>,
     pub service: Option<String>,
+    /// The customer organisation the incident belongs to; its contacts may see it.
+    pub customer: Option<String>,
     pub state: IncidentState,
     pub hold_reason: Option<HoldReason>,
     pub resolution_code: Option<ResolutionCode>,
@@ -41,8 +43,8 @@ pub struct Incident {
 }
 
 const COLUMNS: &str = "incident_id, short_description, description, impact, urgency, priority, category, caller, channel,
-    assignment_group, assignee, configuration_item, service, state, hold_reason, resolution_code, resolution_notes,
-    cancel_reason, reassignment_count, reopen_count, version, created_at, created_by, updated_at, resolved_at, closed_at";
+    assignment_group, assignee, configuration_item, service, customer, state, hold_reason, resolution_code,
+    resolution_notes, cancel_reason, reassignment_count, reopen_count, version, created_at, created_by, updated_at, resolved_at, closed_at";
 
 fn decode<T, E: std::fmt::Display>(
     column: &str,
@@ -79,6 +81,7 @@ impl Incident {
             assignee: row.get("assignee")?,
             configuration_item: row.get("configuration_item")?,
             service: row.get("service")?,
+            customer: row.get("customer")?,
             state: decode("state", row.get("state")?, IncidentState::parse)?,
             hold_reason: decode_opt("hold_reason", row.get("hold_reason")?, HoldReason::parse)?,
             resolution_code: decode_opt(
@@ -104,8 +107,9 @@ impl Incident {
 pub async fn insert_incident(db: &impl Sql, i: &Incident) -> Result<i64, StoreError> {
     db.execute(
         "INSERT INTO incident (short_description, description, impact, urgency, priority, category, caller, channel,
-            assignment_group, assignee, configuration_item, service, state, created_at, created_by, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            assignment_group, assignee, configuration_item, service, customer, state, created_at, created_by,
+            updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         &[
             i.short_description.as_str().into(),
             i.description.as_deref().into(),
@@ -119,6 +123,7 @@ pub async fn insert_incident(db: &impl Sql, i: &Incident) -> Result<i64, StoreEr
             i.assignee.as_deref().into(),
             i.configuration_item.as_deref().into(),
             i.service.as_deref().into(),
+            i.customer.as_deref().into(),
             i.state.as_str().into(),
             i.created_at.as_str().into(),
             i.created_by.as_str().into(),
@@ -192,6 +197,9 @@ pub struct IncidentFilter {
     pub priority: Option<Priority>,
     pub assignee: Option<String>,
     pub assignment_group: Option<String>,
+    pub customer: Option<String>,
+    /// Only these customers' incidents (a customer contact's view); `None`: no such limit.
+    pub visible_customers: Option<Vec<String>>,
 }
 
 /// Newest first; `after` continues below that id. Fetches `limit + 1` rows so the caller knows
@@ -202,10 +210,10 @@ pub async fn list_incidents(
     after: Option<i64>,
     limit: u32,
 ) -> Result<Vec<Incident>, StoreError> {
-    let mut clauses: Vec<&str> = Vec::new();
+    let mut clauses: Vec<String> = Vec::new();
     let mut params: Vec<Value> = Vec::new();
-    let mut add = |clause: &'static str, value: Value| {
-        clauses.push(clause);
+    let mut add = |clause: &str, value: Value| {
+        clauses.push(clause.to_owned());
         params.push(value);
     };
     if let Some(state) = filter.state {
@@ -220,8 +228,21 @@ pub async fn list_incidents(
     if let Some(group) = &filter.assignment_group {
         add("assignment_group = ?", group.into());
     }
+    if let Some(customer) = &filter.customer {
+        add("customer = ?", customer.into());
+    }
     if let Some(after) = after {
         add("incident_id < ?", after.into());
+    }
+    if let Some(visible) = &filter.visible_customers {
+        let marks = vec!["?"; visible.len()].join(", ");
+        // No visible customer at all must match nothing, not everything.
+        clauses.push(if visible.is_empty() {
+            "0".to_owned()
+        } else {
+            format!("customer IN ({marks})")
+        });
+        params.extend(visible.iter().map(Value::from));
     }
     let condition = if clauses.is_empty() {
         String::new()
@@ -361,40 +382,6 @@ pub async fn list_notes(
         .collect()
 }
 
-/// One entry of a record's audit trail.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HistoryEntry {
-    pub occurred_at: String,
-    pub actor: String,
-    pub action: String,
-    pub reason: Option<String>,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-}
-
-pub async fn history(db: &impl Sql, incident_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
-    let rows = db
-        .query(
-            "SELECT occurred_at, actor, action, reason, before_json, after_json FROM audit_entry
-             WHERE entity_type = 'incident' AND entity_id = ? ORDER BY audit_id",
-            &[incident_id.into()],
-        )
-        .await?;
-    let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
-    rows.iter()
-        .map(|row| {
-            Ok(HistoryEntry {
-                occurred_at: row.get("occurred_at")?,
-                actor: row.get("actor")?,
-                action: row.get("action")?,
-                reason: row.get("reason")?,
-                before: json(row.get("before_json")?),
-                after: json(row.get("after_json")?),
-            })
-        })
-        .collect()
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -425,6 +412,7 @@ mod tests {
             assignee: None,
             configuration_item: None,
             service: None,
+            customer: None,
             state: IncidentState::New,
             hold_reason: None,
             resolution_code: None,

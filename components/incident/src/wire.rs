@@ -30,6 +30,9 @@ pub struct CreateIncidentRequest {
     pub configuration_item: Option<String>,
     #[serde(default)]
     pub service: Option<String>,
+    /// The customer organisation's code; a customer contact's own when left out.
+    #[serde(default)]
+    pub customer: Option<String>,
 }
 
 /// A validated new incident.
@@ -46,6 +49,7 @@ pub struct NewIncident {
     pub assignee: Option<Label>,
     pub configuration_item: Option<Label>,
     pub service: Option<Label>,
+    pub customer: Option<Label>,
 }
 
 impl TryFrom<CreateIncidentRequest> for NewIncident {
@@ -98,6 +102,7 @@ impl TryFrom<CreateIncidentRequest> for NewIncident {
             Label::parse,
         );
         let service = optional(&mut e, "service", r.service.as_deref(), Label::parse);
+        let customer = optional(&mut e, "customer", r.customer.as_deref(), Label::parse);
         match (short_description, impact, urgency, caller, channel) {
             (Some(short_description), Some(impact), Some(urgency), Some(caller), Some(channel))
                 if e.is_empty() =>
@@ -114,6 +119,7 @@ impl TryFrom<CreateIncidentRequest> for NewIncident {
                     assignee: assignee.flatten(),
                     configuration_item: configuration_item.flatten(),
                     service: service.flatten(),
+                    customer: customer.flatten(),
                 })
             }
             _ => Err(e),

@@ -56,6 +56,25 @@ impl FieldErrors {
         self.0
     }
 
+    /// Records the error of a required field, keeping the value when valid.
+    pub fn take<T>(&mut self, name: &str, result: Result<T, String>) -> Option<T> {
+        result.map_err(|message| self.push(name, message)).ok()
+    }
+
+    /// An optional field: `Some(None)` when absent, `Some(Some(v))` when valid, and `None` when
+    /// invalid (the error is recorded).
+    pub fn take_optional<T>(
+        &mut self,
+        name: &str,
+        text: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<Option<T>> {
+        match text {
+            None => Some(None),
+            Some(text) => self.take(name, parse(text)).map(Some),
+        }
+    }
+
     /// Ends a validation pass: the value only escapes if nothing was wrong.
     pub fn finish<T>(self, value: T) -> Result<T, FieldErrors> {
         if self.is_empty() {

@@ -1,5 +1,6 @@
 //! The ITSM domain rules, kept free of IO so every component and the host agree on them and they can be tested natively.
 
+pub mod access;
 pub mod field;
 pub mod incident;
 pub mod text;

@@ -1,40 +1,129 @@
-//! Bearer-token authentication, the first thing every route runs. Tokens are stored only as
-//! SHA-256 hashes; the `bootstrap_token` Spin variable (a secret) authenticates as an
-//! administrator so a fresh install is usable at once. Authorisation goes through
-//! [`Principal::require`], the seam the role model plugs into.
+//! Bearer-token authentication, the first thing every route runs, and the caller's grants, which
+//! every authorisation decision reads. Tokens are stored only as SHA-256 hashes; the
+//! `bootstrap_token` Spin variable (a secret) authenticates a break-glass administrator so a fresh
+//! install is usable at once. The policy itself (which role holds which authority, in which
+//! scope) lives in `itsm_domain::access`; [`Principal`] applies it.
 
 use crate::ApiError;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use itsm_store::{Db, Sql, Variables, Vars};
+use itsm_domain::access::{self, Grant, Role, Scope, ScopeKind, Visibility};
+use itsm_store::{AuditEntry, Db, Sql, Variables, Vars, in_transaction, insert_audit_entry};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
-/// The administrator role: holds every authority.
-pub const ADMIN_ROLE: &str = "admin";
 /// The user name the bootstrap token authenticates as.
 pub const BOOTSTRAP_USER: &str = "bootstrap-admin";
 
-/// Who is calling, with their roles.
+/// Who is calling, with the grants they hold now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Principal {
     pub user: String,
-    pub roles: Vec<String>,
+    /// `None` for the bootstrap administrator, who is not a stored user.
+    pub user_id: Option<i64>,
+    pub grants: Vec<Grant>,
+    /// The bootstrap token: every authority, for setting up the first users and for recovery.
+    /// Everything it does is audited under [`BOOTSTRAP_USER`].
+    pub break_glass: bool,
 }
 
 impl Principal {
-    /// Checks one authority, such as `incident.write`. Until the role model lands, the admin role
-    /// holds every authority and other roles none; a 403 names what was missing.
-    pub fn require(&self, authority: &str) -> Result<(), ApiError> {
-        if self.roles.iter().any(|r| r == ADMIN_ROLE) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden {
-                authority: authority.to_owned(),
-            })
+    pub fn bootstrap() -> Self {
+        Self {
+            user: BOOTSTRAP_USER.to_owned(),
+            user_id: None,
+            grants: Vec::new(),
+            break_glass: true,
         }
+    }
+
+    /// Whether the caller holds `authority` for a record in `context` (its customer, service,
+    /// process); an empty context asks for the authority outside any scope.
+    pub fn may(&self, authority: &str, context: &[Scope]) -> bool {
+        self.break_glass || access::permits(&self.grants, authority, context)
+    }
+
+    /// Checks one authority outside any scope, such as `user.write`; a 403 names it.
+    pub fn require(&self, authority: &str) -> Result<(), ApiError> {
+        self.require_in(authority, &[])
+    }
+
+    /// Checks one authority for a record in `context`; a 403 names it and the scope.
+    pub fn require_in(&self, authority: &str, context: &[Scope]) -> Result<(), ApiError> {
+        if self.may(authority, context) {
+            return Ok(());
+        }
+        let mut error = ApiError::forbidden(authority);
+        if let ApiError::Forbidden { detail, .. } = &mut error
+            && !context.is_empty()
+            && self.holds_anywhere(authority)
+        {
+            let scopes: Vec<String> = context.iter().map(Scope::to_string).collect();
+            detail.push_str(&format!(" for {}", scopes.join(", ")));
+        }
+        Err(error)
+    }
+
+    /// Checks `authority` for one record; a caller who holds the authority only in other scopes
+    /// (a customer contact looking at another customer's record) gets 404, so the answer does
+    /// not reveal that the record exists.
+    pub fn require_visible(
+        &self,
+        authority: &str,
+        context: &[Scope],
+        what: impl std::fmt::Display,
+    ) -> Result<(), ApiError> {
+        match self.require_in(authority, context) {
+            Err(_) if matches!(self.visibility(authority), Visibility::Only(_)) => {
+                Err(ApiError::not_found(what))
+            }
+            other => other,
+        }
+    }
+
+    /// Which records of `authority` the caller may see: all, only some scopes, or none.
+    pub fn visibility(&self, authority: &str) -> Visibility {
+        if self.break_glass {
+            Visibility::All
+        } else {
+            access::visibility(&self.grants, authority)
+        }
+    }
+
+    /// The customer codes the caller may see records of, or `None` when not limited.
+    pub fn visible_customers(&self, authority: &str) -> Result<Option<Vec<String>>, ApiError> {
+        match self.visibility(authority) {
+            Visibility::All => Ok(None),
+            Visibility::Only(scopes) => Ok(Some(
+                scopes
+                    .into_iter()
+                    .filter(|s| s.kind == ScopeKind::Customer)
+                    .map(|s| s.key)
+                    .collect(),
+            )),
+            Visibility::Nothing => Err(ApiError::forbidden(authority)),
+        }
+    }
+
+    fn holds_anywhere(&self, authority: &str) -> bool {
+        !matches!(self.visibility(authority), Visibility::Nothing)
+    }
+
+    /// The grants as recorded with each audit entry, e.g. `service_desk, customer:acme`.
+    pub fn roles_text(&self) -> String {
+        if self.break_glass {
+            return "bootstrap (all authorities)".to_owned();
+        }
+        self.grants
+            .iter()
+            .map(|g| match &g.scope {
+                Some(scope) => format!("{}:{}", g.role, scope.key),
+                None => g.role.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -75,9 +164,6 @@ pub async fn authenticate(
     authorization: Option<&str>,
     now: &str,
 ) -> Result<Principal, ApiError> {
-    let unauthorized = |detail: &str| ApiError::Unauthorized {
-        detail: detail.to_owned(),
-    };
     let header = authorization.ok_or_else(|| unauthorized("send Authorization: Bearer <token>"))?;
     let token = header
         .strip_prefix("Bearer ")
@@ -86,41 +172,86 @@ pub async fn authenticate(
         .ok_or_else(|| unauthorized("the Authorization header must be Bearer <token>"))?;
     let hash = hash_token(token);
     if is_bootstrap_token(vars, &hash).await? {
-        return Ok(Principal {
-            user: BOOTSTRAP_USER.to_owned(),
-            roles: vec![ADMIN_ROLE.to_owned()],
-        });
+        return Ok(Principal::bootstrap());
     }
     let rows = db
         .query(
-            "SELECT t.token_id, t.expires_at, t.revoked_at, u.user_name,
-                    (SELECT group_concat(r.role, ',') FROM user_role r WHERE r.user_id = u.user_id) AS roles
+            "SELECT t.token_id, t.expires_at, t.revoked_at, u.user_id, u.user_name, u.deactivated_at,
+                    (SELECT group_concat(r.role || ':' || coalesce(r.scope_kind, '') || ':' || coalesce(r.scope_key, ''), ',')
+                     FROM role_assignment r
+                     WHERE r.user_id = u.user_id AND r.revoked_at IS NULL
+                       AND (r.valid_until IS NULL OR r.valid_until > ?)) AS grants
              FROM api_token t JOIN app_user u ON u.user_id = t.user_id
              WHERE t.token_hash = ?",
-            &[hash.into()],
+            &[now.into(), hash.into()],
         )
         .await?;
     let row = rows
         .first()
         .ok_or_else(|| unauthorized("the token is not valid"))?;
-    if row.get::<Option<String>>("revoked_at")?.is_some() {
-        return Err(unauthorized("the token has been revoked"));
-    }
-    if row
+    let token_id: i64 = row.get("token_id")?;
+    let user: String = row.get("user_name")?;
+    let refusal = if row.get::<Option<String>>("revoked_at")?.is_some() {
+        Some("the token has been revoked")
+    } else if row
         .get::<Option<String>>("expires_at")?
         .is_some_and(|at| at.as_str() <= now)
     {
-        return Err(unauthorized("the token has expired"));
+        Some("the token has expired")
+    } else if row.get::<Option<String>>("deactivated_at")?.is_some() {
+        Some("the user has been deactivated")
+    } else {
+        None
+    };
+    if let Some(reason) = refusal {
+        record_refused_token(db, token_id, &user, reason, now).await?;
+        return Err(unauthorized(reason));
     }
-    let token_id: i64 = row.get("token_id")?;
     record_use(db, token_id, now).await?;
-    let roles: Option<String> = row.get("roles")?;
+    let grants: Option<String> = row.get("grants")?;
     Ok(Principal {
-        user: row.get("user_name")?,
-        roles: roles
-            .map(|r| r.split(',').map(str::to_owned).collect())
-            .unwrap_or_default(),
+        user,
+        user_id: Some(row.get("user_id")?),
+        grants: grants.as_deref().map(parse_grants).unwrap_or_default(),
+        break_glass: false,
     })
+}
+
+fn unauthorized(detail: &str) -> ApiError {
+    ApiError::Unauthorized {
+        detail: detail.to_owned(),
+    }
+}
+
+/// Reads `role:kind:key` triples, in a stable order (SQLite does not promise one). A role this
+/// build no longer knows grants nothing.
+fn parse_grants(text: &str) -> Vec<Grant> {
+    let mut grants: Vec<Grant> = text
+        .split(',')
+        .filter_map(|triple| {
+            let mut parts = triple.splitn(3, ':');
+            let role = Role::parse(parts.next()?).ok()?;
+            let scope = match (parts.next()?, parts.next()?) {
+                ("", _) => None,
+                (kind, key) => Some(Scope {
+                    kind: ScopeKind::parse(kind).ok()?,
+                    key: key.to_owned(),
+                }),
+            };
+            Grant::new(role, scope).ok()
+        })
+        .collect();
+    grants.sort_by(|a, b| {
+        (
+            a.role.as_str(),
+            a.scope.as_ref().map(|s| (s.kind.as_str(), &s.key)),
+        )
+            .cmp(&(
+                b.role.as_str(),
+                b.scope.as_ref().map(|s| (s.kind.as_str(), &s.key)),
+            ))
+    });
+    grants
 }
 
 async fn is_bootstrap_token(vars: &impl Variables, presented_hash: &str) -> Result<bool, ApiError> {
@@ -132,6 +263,36 @@ async fn is_bootstrap_token(vars: &impl Variables, presented_hash: &str) -> Resu
         .as_bytes()
         .ct_eq(presented_hash.as_bytes())
         .into())
+}
+
+/// A revoked or expired token, or one of a deactivated user, is evidence worth keeping: someone
+/// holds a credential they should no longer use.
+async fn record_refused_token(
+    db: &impl Sql,
+    token_id: i64,
+    user: &str,
+    reason: &str,
+    now: &str,
+) -> Result<(), ApiError> {
+    in_transaction(db, async |db| {
+        insert_audit_entry(
+            db,
+            &AuditEntry {
+                entity_type: "api_token",
+                entity_id: token_id,
+                action: "token.refused",
+                actor: user,
+                actor_roles: "",
+                occurred_at: now,
+                before: None,
+                after: None,
+                reason: Some(reason),
+            },
+        )
+        .await
+    })
+    .await?;
+    Ok(())
 }
 
 /// Records when a token was last used, at most once a minute, so authentication is not a write
@@ -153,6 +314,7 @@ async fn record_use(db: &impl Sql, token_id: i64, now: &str) -> Result<(), ApiEr
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use itsm_domain::access::names;
     use itsm_store::native::{MapVariables, NativeDb};
     use std::collections::HashMap;
 
@@ -168,11 +330,23 @@ mod tests {
             &[NOW.into()],
         )
         .expect("user");
-        db.execute_now(
-            "INSERT INTO user_role (user_id, role) VALUES (1, 'service_desk_agent')",
-            &[],
-        )
-        .expect("role");
+        for (role, kind, key, until) in [
+            ("service_desk", None, None, None),
+            ("customer", Some("customer"), Some("acme"), None),
+            (
+                "change_manager",
+                None,
+                None,
+                Some("2026-01-01T00:00:00.000Z"),
+            ),
+        ] {
+            db.execute_now(
+                "INSERT INTO role_assignment (user_id, role, scope_kind, scope_key, reason, granted_by, granted_at, reevaluate_by, valid_until)
+                 VALUES (1, ?, ?, ?, 'test', 'root', ?, ?, ?)",
+                &[role.into(), kind.into(), key.into(), NOW.into(), NOW.into(), until.into()],
+            )
+            .expect("grant");
+        }
         db.execute_now(
             "INSERT INTO api_token (user_id, token_hash, label, created_at, expires_at, revoked_at) VALUES (1, ?, 'cli', ?, ?, ?)",
             &[hash_token(token).into(), NOW.into(), expires_at.into(), revoked.then_some(NOW).into()],
@@ -190,13 +364,13 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_stored_token_authenticates_its_user_with_roles_and_records_use() {
+    async fn a_stored_token_authenticates_its_user_with_live_grants_and_records_use() {
         let db = db_with_token("t0ken", None, false).await;
         let p = authenticate(&db, &vars(None), Some("Bearer t0ken"), NOW)
             .await
             .expect("valid");
         assert_eq!(p.user, "ann");
-        assert_eq!(p.roles, vec!["service_desk_agent"]);
+        assert_eq!(p.roles_text(), "customer:acme, service_desk");
         let rows = db
             .query_now("SELECT last_used_at FROM api_token", &[])
             .expect("read");
@@ -208,10 +382,51 @@ mod tests {
                 .as_deref(),
             Some(NOW)
         );
+        assert!(p.require(names::INCIDENT_WRITE).is_ok());
+        // The expired change_manager grant gives nothing.
+        let err = p.require(names::CHANGE_APPROVE).expect_err("expired grant");
+        assert!(
+            matches!(err, ApiError::Forbidden { ref authority, .. } if authority == "change.approve")
+        );
+    }
+
+    #[tokio::test]
+    async fn scoped_grants_answer_404_outside_their_scope_and_403_to_strangers() {
+        let customer = Principal {
+            user: "cat".to_owned(),
+            user_id: Some(2),
+            grants: vec![Grant::new(Role::Customer, Some(Scope::customer("acme"))).expect("grant")],
+            break_glass: false,
+        };
+        assert!(
+            customer
+                .require_visible(names::INCIDENT_READ, &[Scope::customer("acme")], "INC1")
+                .is_ok()
+        );
         assert!(matches!(
-            p.require("incident.write"),
+            customer.require_visible(names::INCIDENT_READ, &[Scope::customer("globex")], "INC1"),
+            Err(ApiError::NotFound { .. })
+        ));
+        assert_eq!(
+            customer
+                .visible_customers(names::INCIDENT_READ)
+                .expect("some"),
+            Some(vec!["acme".to_owned()])
+        );
+        assert!(matches!(
+            customer.require_visible(names::INCIDENT_WRITE, &[Scope::customer("acme")], "INC1"),
             Err(ApiError::Forbidden { .. })
         ));
+        let auditor = Principal {
+            grants: vec![Grant::new(Role::ExternalAuditor, None).expect("grant")],
+            ..customer
+        };
+        assert_eq!(
+            auditor
+                .visible_customers(names::INCIDENT_READ)
+                .expect("all"),
+            None
+        );
     }
 
     #[tokio::test]
@@ -236,15 +451,25 @@ mod tests {
             .await
             .expect_err("revoked");
         assert!(err.to_string().contains("revoked"));
+        let audit = db
+            .query_now("SELECT actor, action, reason FROM audit_entry", &[])
+            .expect("audit");
+        let row = audit.first().expect("the refusal is recorded");
+        assert_eq!(row.get::<String>("actor").expect("actor"), "ann");
+        assert_eq!(
+            row.get::<String>("action").expect("action"),
+            "token.refused"
+        );
     }
 
     #[tokio::test]
-    async fn the_bootstrap_token_is_an_administrator() {
+    async fn the_bootstrap_token_is_a_break_glass_administrator() {
         let db = db_with_token("t0ken", None, false).await;
         let p = authenticate(&db, &vars(Some("boot")), Some("Bearer boot"), NOW)
             .await
             .expect("bootstrap");
         assert_eq!(p.user, BOOTSTRAP_USER);
-        assert!(p.require("anything").is_ok());
+        assert!(p.break_glass);
+        assert!(p.require(names::SLA_APPROVE).is_ok());
     }
 }

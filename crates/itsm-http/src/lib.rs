@@ -1,18 +1,26 @@
 //! The HTTP conventions every ITSM component shares, so each component's handlers read as short
 //! named steps: problem+json errors (the only place that knows status codes), JSON input that
-//! names the bad field, cursor pagination, ETags, idempotent POSTs and bearer authentication.
+//! names the bad field, cursor pagination and list queries, ETags, idempotent POSTs, rate limits,
+//! bearer authentication with the caller's grants, and audit entries (also of refused writes).
 
+pub mod audit;
 pub mod auth;
+pub mod denials;
 pub mod etag;
 pub mod idempotency;
 pub mod json;
 pub mod pagination;
 pub mod problem;
+pub mod query;
+pub mod rate_limit;
 pub mod services;
+pub mod tailoring;
+pub mod time;
 
 pub use auth::{Principal, require_auth};
 pub use json::ApiJson;
 pub use problem::ApiError;
+pub use query::QueryParams;
 #[cfg(target_arch = "wasm32")]
 pub use services::serve_spin;
 pub use services::{Services, with_conventions};

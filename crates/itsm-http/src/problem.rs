@@ -18,8 +18,14 @@ pub enum ApiError {
     },
     #[error("{detail}")]
     Unauthorized { detail: String },
-    #[error("this needs the authority {authority}")]
-    Forbidden { authority: String },
+    /// The caller lacks an authority; the body names it so the caller knows whom to ask.
+    #[error("{detail}")]
+    Forbidden { authority: String, detail: String },
+    /// The customer's contract does not include this tailorable process (seed 001 §2.1.4.1).
+    #[error("the {process} process is not part of the contract of customer {customer}")]
+    ProcessNotInContract { process: String, customer: String },
+    #[error("{detail}")]
+    TooManyRequests { detail: String },
     #[error("{detail}")]
     NotFound { detail: String },
     #[error("{detail}")]
@@ -30,6 +36,9 @@ pub enum ApiError {
         detail: String,
         allowed_actions: Vec<String>,
     },
+    /// The request clashes with what is stored, such as a duplicate name.
+    #[error("{detail}")]
+    Conflict { detail: String },
     #[error("{detail}")]
     PreconditionFailed { detail: String },
     #[error("{detail}")]
@@ -57,12 +66,31 @@ struct Problem<'a> {
     errors: &'a [FieldError],
     #[serde(skip_serializing_if = "Option::is_none")]
     allowed_actions: Option<&'a [String]>,
+    /// On 403: the authority that was missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authority: Option<&'a str>,
+}
+
+/// Attached to a 403 response so the denial can be recorded in the audit trail by the layer
+/// that knows who asked (see `denials.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denied {
+    pub authority: String,
+    pub detail: String,
 }
 
 impl ApiError {
     pub fn not_found(what: impl std::fmt::Display) -> Self {
         ApiError::NotFound {
             detail: format!("{what} does not exist"),
+        }
+    }
+
+    /// A 403 naming the missing authority.
+    pub fn forbidden(authority: &str) -> Self {
+        ApiError::Forbidden {
+            authority: authority.to_owned(),
+            detail: format!("this needs the authority {authority}"),
         }
     }
 
@@ -81,10 +109,13 @@ impl ApiError {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Forbidden { .. } | ApiError::ProcessNotInContract { .. } => {
+                StatusCode::FORBIDDEN
+            }
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
+            ApiError::InvalidTransition { .. } | ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -98,9 +129,12 @@ impl ApiError {
             ApiError::BadRequest { .. } => "bad-request",
             ApiError::Unauthorized { .. } => "unauthorized",
             ApiError::Forbidden { .. } => "forbidden",
+            ApiError::ProcessNotInContract { .. } => "process-not-in-contract",
+            ApiError::TooManyRequests { .. } => "rate-limited",
             ApiError::NotFound { .. } => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::InvalidTransition { .. } => "invalid-transition",
+            ApiError::Conflict { .. } => "conflict",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
@@ -130,13 +164,18 @@ impl IntoResponse for ApiError {
             } => (&[][..], Some(allowed_actions.as_slice())),
             _ => (&[][..], None),
         };
+        let authority = match &self {
+            ApiError::Forbidden { authority, .. } => Some(authority.as_str()),
+            _ => None,
+        };
         let problem = Problem {
             kind: format!("urn:itsm:problem:{}", self.slug()),
             title: status.canonical_reason().unwrap_or("Error"),
             status: status.as_u16(),
-            detail,
+            detail: detail.clone(),
             errors,
             allowed_actions,
+            authority,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (status, body).into_response();
@@ -144,6 +183,12 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(authority) = authority {
+            response.extensions_mut().insert(Denied {
+                authority: authority.to_owned(),
+                detail,
+            });
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

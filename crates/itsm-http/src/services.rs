@@ -1,10 +1,13 @@
 //! What a component's handlers get per request (the database, the key-value store and the
 //! variables) and the middleware stack every component applies in the same order: body limit,
-//! authentication, idempotent POSTs, and problem+json for unknown routes and methods.
+//! rate limits, authentication, recording of denied writes, idempotent POSTs, and problem+json
+//! for unknown routes and methods.
 
 use crate::ApiError;
 use crate::auth::{AuthState, require_auth};
+use crate::denials::record_denials;
 use crate::idempotency::idempotent_post;
+use crate::rate_limit::{RateLimitState, rate_limit};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
@@ -40,6 +43,10 @@ pub fn with_conventions(routes: Router<Services>, services: Services) -> Router 
         db: services.db.clone(),
         vars: services.vars.clone(),
     };
+    let limits = RateLimitState {
+        kv: services.kv.clone(),
+        vars: services.vars.clone(),
+    };
     routes
         .fallback(|| async {
             ApiError::NotFound {
@@ -53,9 +60,13 @@ pub fn with_conventions(routes: Router<Services>, services: Services) -> Router 
             }
             .into_response()
         })
-        // Layers run outside-in from the last one added: size limit, then auth, then idempotency.
+        // Layers run outside-in from the last one added: size limit, rate limits (before
+        // authentication, so guessing tokens is limited too), authentication, denial records,
+        // idempotency.
         .layer(from_fn_with_state(services.kv.clone(), idempotent_post))
+        .layer(from_fn_with_state(services.db.clone(), record_denials))
         .layer(from_fn_with_state(auth, require_auth))
+        .layer(from_fn_with_state(limits, rate_limit))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(services)
 }

@@ -16,7 +16,10 @@ pub mod native;
 #[cfg(target_arch = "wasm32")]
 pub mod spin;
 
-pub use audit::{AuditEntry, insert_audit_entry};
+pub use audit::{
+    AUDIT_COLUMNS, AuditEntry, BrokenLink, ChainReport, GENESIS_HASH, HistoryEntry,
+    StoredAuditEntry, insert_audit_entry, record_history, verify_audit_chain,
+};
 pub use error::StoreError;
 pub use migrations::{AppliedMigration, MIGRATIONS, Migration, apply_migrations};
 pub use seam::{Kv, Sql, Variables, in_transaction};

@@ -1,26 +1,34 @@
-//! `POST /api/v1/incidents`: records a new incident, prioritised by the stored matrix.
+//! `POST /api/v1/incidents`: records a new incident, prioritised by the stored matrix, for the
+//! customer organisation it concerns (a customer contact reports for their own).
 
-use super::{WRITE, audit, respond};
+use super::{CREATE, audit, respond};
 use crate::store::{self, Incident};
 use crate::wire::{CreateIncidentRequest, NewIncident};
 use axum::extract::{Extension, State};
 use axum::response::Response;
 use http::StatusCode;
+use itsm_domain::access::Scope;
 use itsm_domain::incident::{IncidentState, Priority};
+use itsm_domain::{FieldError, Label};
 use itsm_http::{ApiError, ApiJson, Principal, Services};
-use itsm_store::in_transaction;
+use itsm_store::{Sql, in_transaction};
 
 pub async fn create_incident(
     State(services): State<Services>,
     Extension(principal): Extension<Principal>,
     ApiJson(request): ApiJson<CreateIncidentRequest>,
 ) -> Result<Response, ApiError> {
-    principal.require(WRITE)?;
+    let visible = principal.visible_customers(CREATE)?;
     let new = NewIncident::try_from(request)?;
+    let customer = customer_of(&new, visible)?;
+    principal.require_in(CREATE, &scopes(customer.as_deref(), new.service.as_ref()))?;
     let now = itsm_http::now();
     let incident = in_transaction(&*services.db, async |db| {
+        if let Some(code) = &customer {
+            ensure_customer_exists(db, code).await?;
+        }
         let priority = store::priority_for(db, new.impact, new.urgency).await?;
-        let mut incident = new_record(&new, priority, &principal.user, &now);
+        let mut incident = new_record(&new, customer.clone(), priority, &principal.user, &now);
         incident.id = store::insert_incident(db, &incident).await?;
         audit(db, &principal, "create", None, &incident, None, &now).await?;
         Ok::<_, ApiError>(incident)
@@ -29,8 +37,62 @@ pub async fn create_incident(
     Ok(respond(&incident, StatusCode::CREATED))
 }
 
-fn new_record(new: &NewIncident, priority: Priority, created_by: &str, now: &str) -> Incident {
-    let text = |label: &Option<itsm_domain::Label>| label.as_ref().map(|l| l.as_str().to_owned());
+/// The customer the incident is for: as given, or the only one a customer contact belongs to.
+fn customer_of(
+    new: &NewIncident,
+    visible: Option<Vec<String>>,
+) -> Result<Option<String>, ApiError> {
+    let given = new.customer.as_ref().map(|c| c.as_str().to_owned());
+    match (given, visible) {
+        (given, None) => Ok(given),
+        (Some(given), Some(_)) => Ok(Some(given)),
+        (None, Some(mut own)) if own.len() == 1 => Ok(own.pop()),
+        (None, Some(own)) => Err(customer_error(format!(
+            "say which customer this is for: one of {}",
+            own.join(", ")
+        ))),
+    }
+}
+
+fn scopes(customer: Option<&str>, service: Option<&Label>) -> Vec<Scope> {
+    customer
+        .map(Scope::customer)
+        .into_iter()
+        .chain(service.map(|s| Scope::service(s.as_str())))
+        .collect()
+}
+
+async fn ensure_customer_exists(db: &impl Sql, code: &str) -> Result<(), ApiError> {
+    let rows = db
+        .query(
+            "SELECT 1 AS found FROM customer WHERE code = ?",
+            &[code.into()],
+        )
+        .await?;
+    if rows.is_empty() {
+        return Err(customer_error(format!("there is no customer {code}")));
+    }
+    Ok(())
+}
+
+fn customer_error(message: String) -> ApiError {
+    ApiError::Unprocessable {
+        detail: format!("customer: {message}"),
+        errors: vec![FieldError {
+            field: "customer".to_owned(),
+            message,
+        }],
+    }
+}
+
+fn new_record(
+    new: &NewIncident,
+    customer: Option<String>,
+    priority: Priority,
+    created_by: &str,
+    now: &str,
+) -> Incident {
+    let text = |label: &Option<Label>| label.as_ref().map(|l| l.as_str().to_owned());
     Incident {
         id: 0,
         short_description: new.short_description.as_str().to_owned(),
@@ -45,6 +107,7 @@ fn new_record(new: &NewIncident, priority: Priority, created_by: &str, now: &str
         assignee: text(&new.assignee),
         configuration_item: text(&new.configuration_item),
         service: text(&new.service),
+        customer,
         state: IncidentState::New,
         hold_reason: None,
         resolution_code: None,

@@ -1,6 +1,6 @@
 //! `GET /api/v1/incidents/{id}`: one incident with its `ETag`.
 
-use super::{READ, find, parse_id, respond};
+use super::{find_visible, parse_id, respond};
 use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use http::StatusCode;
@@ -11,7 +11,6 @@ pub async fn get_incident(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    principal.require(READ)?;
-    let incident = find(&*services.db, parse_id(&id)?).await?;
+    let incident = find_visible(&*services.db, &principal, parse_id(&id)?).await?;
     Ok(respond(&incident, StatusCode::OK))
 }

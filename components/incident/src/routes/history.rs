@@ -1,9 +1,11 @@
-//! `GET /api/v1/incidents/{id}/history`: the incident's audit trail, oldest first.
+//! `GET /api/v1/incidents/{id}/history`: the incident's audit trail, oldest first. A customer
+//! contact sees the timeline without the support teams' internal work notes.
 
-use super::{READ, find, parse_id};
-use crate::store;
+use super::{READ, find_visible, parse_id};
+use crate::store::NoteKind;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
+use itsm_domain::access::Visibility;
 use itsm_http::{ApiError, Principal, Services};
 
 pub async fn get_history(
@@ -11,8 +13,10 @@ pub async fn get_history(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    principal.require(READ)?;
-    let incident = find(&*services.db, parse_id(&id)?).await?;
-    let entries = store::history(&*services.db, incident.id).await?;
+    let incident = find_visible(&*services.db, &principal, parse_id(&id)?).await?;
+    let mut entries = itsm_store::record_history(&*services.db, "incident", incident.id).await?;
+    if principal.visibility(READ) != Visibility::All {
+        entries.retain(|entry| entry.action != NoteKind::WorkNote.as_str());
+    }
     Ok(Json(serde_json::json!({ "items": entries })))
 }

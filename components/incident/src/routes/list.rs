@@ -1,6 +1,7 @@
-//! `GET /api/v1/incidents`: newest first, filtered by state, priority, assignee and group, one
-//! cursor page at a time with a `Link: rel="next"` header. Unknown parameters are refused so a
-//! typo never silently returns everything.
+//! `GET /api/v1/incidents`: newest first, filtered by state, priority, assignee, group and
+//! customer, one cursor page at a time with a `Link: rel="next"` header. Unknown parameters are
+//! refused so a typo never silently returns everything; a customer contact only ever sees their
+//! own organisations' incidents, whatever the filters say.
 
 use super::READ;
 use crate::store::{self, IncidentFilter};
@@ -30,12 +31,13 @@ pub async fn list_incidents(
     uri: Uri,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    principal.require(READ)?;
+    let visible_customers = principal.visible_customers(READ)?;
     let Query(query) = query.map_err(|e| ApiError::BadRequest {
         detail: format!("the query string is malformed: {e}"),
         errors: Vec::new(),
     })?;
-    let (filter, page) = parse_query(&query)?;
+    let (mut filter, page) = parse_query(&query)?;
+    filter.visible_customers = visible_customers;
     let mut incidents =
         store::list_incidents(&*services.db, &filter, page.after, page.limit).await?;
     let next_cursor = (incidents.len() > page.limit as usize).then(|| {
@@ -75,13 +77,13 @@ fn parse_query(query: &[(String, String)]) -> Result<(IncidentFilter, Page), Api
                     ApiError::bad_field(key, format!("must be one of {PRIORITIES}"))
                 })?);
             }
-            "assignee" | "assignment_group" => {
+            "assignee" | "assignment_group" | "customer" => {
                 let label =
                     Label::parse(value).map_err(|message| ApiError::bad_field(key, message))?;
-                let slot = if key == "assignee" {
-                    &mut filter.assignee
-                } else {
-                    &mut filter.assignment_group
+                let slot = match key.as_str() {
+                    "assignee" => &mut filter.assignee,
+                    "customer" => &mut filter.customer,
+                    _ => &mut filter.assignment_group,
                 };
                 *slot = Some(label.as_str().to_owned());
             }
@@ -90,7 +92,7 @@ fn parse_query(query: &[(String, String)]) -> Result<(IncidentFilter, Page), Api
             other => {
                 return Err(ApiError::bad_field(
                     other,
-                    "is not a filter of this list: use state, priority, assignee, assignment_group, limit or cursor",
+                    "is not a filter of this list: use state, priority, assignee, assignment_group, customer, limit or cursor",
                 ));
             }
         }

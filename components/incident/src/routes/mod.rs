@@ -15,14 +15,42 @@ use crate::wire::{IncidentResponse, number_of};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
+use itsm_domain::access::{Scope, Visibility};
 use itsm_domain::incident::IncidentRef;
 use itsm_http::{ApiError, Principal, etag};
 use itsm_store::{AuditEntry, Sql, in_transaction, insert_audit_entry};
 
-/// Authorities of the incident process (the role model grants them).
-pub const READ: &str = "incident.read";
-pub const WRITE: &str = "incident.write";
-pub const CONFIGURE: &str = "incident.configure";
+/// Authorities of the incident process, granted to roles by `itsm_domain::access`.
+pub use itsm_domain::access::names::{
+    INCIDENT_CREATE as CREATE, INCIDENT_READ as READ, INCIDENT_WRITE as WRITE,
+    PROCESS_CONFIGURE as CONFIGURE,
+};
+
+/// The scopes an incident lies in, for scoped grants: its customer and its service.
+pub fn scopes_of(incident: &Incident) -> Vec<Scope> {
+    let mut scopes = Vec::new();
+    if let Some(customer) = &incident.customer {
+        scopes.push(Scope::customer(customer));
+    }
+    if let Some(service) = &incident.service {
+        scopes.push(Scope::service(service));
+    }
+    scopes
+}
+
+/// Finds an incident the caller may read; another customer's incident is "not found".
+pub async fn find_visible(
+    db: &impl Sql,
+    principal: &Principal,
+    id: i64,
+) -> Result<Incident, ApiError> {
+    if principal.visibility(READ) == Visibility::Nothing {
+        return Err(ApiError::forbidden(READ));
+    }
+    let incident = find(db, id).await?;
+    principal.require_visible(READ, &scopes_of(&incident), number_of(id))?;
+    Ok(incident)
+}
 
 /// The incident id from the path, which may be the id (`42`) or the number (`INC0000042`).
 pub fn parse_id(text: &str) -> Result<i64, ApiError> {
@@ -69,6 +97,7 @@ pub async fn audit(
             entity_id: after.id,
             action,
             actor: &principal.user,
+            actor_roles: &principal.roles_text(),
             occurred_at: now,
             before: before.as_ref(),
             after: Some(&after_json),

@@ -1,13 +1,15 @@
 //! Comments (visible to the caller) and work notes (internal to the support teams) on an
-//! incident: `GET`/`POST /api/v1/incidents/{id}/comments` and `/work-notes`.
+//! incident: `GET`/`POST /api/v1/incidents/{id}/comments` and `/work-notes`. A customer contact
+//! may read and add comments on their organisation's incidents, and never sees work notes.
 
-use super::{READ, WRITE, find, parse_id};
+use super::{CREATE, READ, WRITE, find_visible, parse_id, scopes_of};
 use crate::store::{self, NoteKind};
 use crate::wire::NoteRequest;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
+use itsm_domain::access::Visibility;
 use itsm_http::{ApiError, ApiJson, Principal, Services};
 use itsm_store::{AuditEntry, in_transaction, insert_audit_entry};
 
@@ -52,12 +54,19 @@ async fn add_note(
     ApiJson(request): ApiJson<NoteRequest>,
     kind: NoteKind,
 ) -> Result<Response, ApiError> {
-    principal.require(WRITE)?;
     let id = parse_id(&id)?;
     let body = request.parse()?;
     let now = itsm_http::now();
+    let roles = principal.roles_text();
     let note = in_transaction(&*services.db, async |db| {
-        let incident = find(db, id).await?;
+        let incident = find_visible(db, &principal, id).await?;
+        match kind {
+            NoteKind::WorkNote => principal.require(WRITE)?,
+            NoteKind::Comment if !principal.may(WRITE, &[]) => {
+                principal.require_in(CREATE, &scopes_of(&incident))?;
+            }
+            NoteKind::Comment => {}
+        }
         let note =
             store::insert_note(db, incident.id, kind, body.as_str(), &principal.user, &now).await?;
         let after = serde_json::to_value(&note).unwrap_or_default();
@@ -68,6 +77,7 @@ async fn add_note(
                 entity_id: incident.id,
                 action: kind.as_str(),
                 actor: &principal.user,
+                actor_roles: &roles,
                 occurred_at: &now,
                 before: None,
                 after: Some(&after),
@@ -87,8 +97,13 @@ async fn list_notes(
     Path(id): Path<String>,
     kind: NoteKind,
 ) -> Result<Response, ApiError> {
-    principal.require(READ)?;
-    let incident = find(&*services.db, parse_id(&id)?).await?;
+    let incident = find_visible(&*services.db, &principal, parse_id(&id)?).await?;
+    if kind == NoteKind::WorkNote && principal.visibility(READ) != Visibility::All {
+        return Err(ApiError::Forbidden {
+            authority: READ.to_owned(),
+            detail: "work notes are internal to the support teams; this needs incident.read without a customer scope".to_owned(),
+        });
+    }
     let notes = store::list_notes(&*services.db, incident.id, kind).await?;
     Ok(Json(serde_json::json!({ "items": notes })).into_response())
 }

@@ -1,0 +1,89 @@
+//! `/api/v1/me`: the caller's own view: who they are, what they hold, whether they may do a
+//! given thing (so a user interface or chat bot can offer only what will work), and the
+//! notifications about their roles.
+
+use crate::store::notifications::{list_notifications, mark_read};
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Extension, Path, Query, State};
+use axum::response::Response;
+use itsm_domain::access::{AUTHORITIES, Process, Scope, Visibility, authority};
+use itsm_http::{ApiError, Principal, QueryParams, Services};
+use serde_json::{Value, json};
+
+pub async fn get_me(Extension(principal): Extension<Principal>) -> Json<Value> {
+    let authorities: Vec<Value> = AUTHORITIES
+        .iter()
+        .filter_map(|a| match principal.visibility(a.name) {
+            Visibility::All => Some(json!({ "authority": a.name, "scopes": "all" })),
+            Visibility::Only(scopes) => Some(json!({ "authority": a.name, "scopes": scopes })),
+            Visibility::Nothing => None,
+        })
+        .collect();
+    Json(json!({
+        "user": principal.user,
+        "user_id": principal.user_id,
+        "break_glass": principal.break_glass,
+        "grants": principal.grants,
+        "authorities": authorities,
+    }))
+}
+
+/// `GET /api/v1/me/permissions/{authority}?customer=&service=&process=`: whether the caller holds
+/// the authority for a record in that context.
+pub async fn check_permission(
+    Extension(principal): Extension<Principal>,
+    Path(name): Path<String>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let definition =
+        authority(&name).ok_or_else(|| ApiError::not_found(format_args!("authority {name}")))?;
+    let query = QueryParams::parse(query, &["customer", "service", "process"])?;
+    let mut context = Vec::new();
+    if let Some(customer) = query.get("customer") {
+        context.push(Scope::customer(customer));
+    }
+    if let Some(service) = query.get("service") {
+        context.push(Scope::service(service));
+    }
+    if let Some(process) = query.parsed("process", Process::parse)? {
+        context.push(Scope::process(process));
+    }
+    Ok(Json(json!({
+        "authority": definition.name,
+        "context": context,
+        "allowed": principal.may(definition.name, &context),
+    })))
+}
+
+pub async fn list_my_notifications(
+    State(services): State<Services>,
+    Extension(principal): Extension<Principal>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let query = QueryParams::parse(query, &["unread"])?;
+    let unread = query
+        .parsed("unread", |t| {
+            t.parse::<bool>()
+                .map_err(|_| "must be true or false".to_owned())
+        })?
+        .unwrap_or(false);
+    let page = query.page()?;
+    let user_id = principal.user_id.unwrap_or(0);
+    let found = list_notifications(&*services.db, user_id, unread, page.after, page.limit).await?;
+    Ok(query.respond("/api/v1/me/notifications", page, found, |n| n.id))
+}
+
+pub async fn read_notification(
+    State(services): State<Services>,
+    Extension(principal): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let missing = || ApiError::not_found(format_args!("notification {id}"));
+    let notification_id: i64 = id.parse().map_err(|_| missing())?;
+    let user_id = principal.user_id.ok_or_else(missing)?;
+    if !mark_read(&*services.db, user_id, notification_id, &itsm_http::now()).await? {
+        return Err(missing());
+    }
+    Ok(Json(json!({ "id": notification_id, "read": true })))
+}

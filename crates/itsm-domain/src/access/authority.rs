@@ -1,0 +1,554 @@
+//! The authority table: each row of the requirements' §3.4 decision matrix (and the reads and
+//! writes the components need) as an authority granted to roles. Components name authorities
+//! through [`names`], so a typo is a compile error; the tests below check the table is whole.
+
+use super::process::Process;
+use super::role::Role;
+
+/// One authority: what it allows, in which process, to which roles, on whose word.
+#[derive(Debug)]
+pub struct AuthorityDef {
+    pub name: &'static str,
+    pub process: Process,
+    pub description: &'static str,
+    pub source: &'static str,
+    /// Scoped roles hold it only within the scope of their grant.
+    pub holders: &'static [Role],
+}
+
+/// Everyone who does process work: not the auditors (who read), customers or the administrator.
+const STAFF: &[Role] = &[
+    Role::TopManagement,
+    Role::ManagementRep,
+    Role::GeneralManager,
+    Role::DeputyGeneralManager,
+    Role::SmManager,
+    Role::ServiceDeptManager,
+    Role::ProcessOwner,
+    Role::ProcessManager,
+    Role::ServiceOwner,
+    Role::Practitioner,
+    Role::ServiceDesk,
+    Role::ChangeManager,
+    Role::ProblemManager,
+    Role::ConfigManager,
+    Role::Slm,
+    Role::SecurityManager,
+    Role::SupplierManager,
+    Role::ContinuityManager,
+    Role::CapacityManager,
+    Role::Finance,
+    Role::Sales,
+    Role::Commerce,
+    Role::Hr,
+    Role::PerformanceReporter,
+];
+
+pub static AUTHORITIES: &[AuthorityDef] = &[
+    AuthorityDef {
+        name: names::SMS_CHANGE_APPROVE,
+        process: Process::ManagementSystem,
+        description: "Approve major changes to the service management system (policy, scope, structure).",
+        source: "[000] key-post table",
+        holders: &[Role::TopManagement],
+    },
+    AuthorityDef {
+        name: names::RESOURCE_ALLOCATE,
+        process: Process::ManagementSystem,
+        description: "Allocate people, materials and money; a service owner for its service, a process manager for its process.",
+        source: "[000]",
+        holders: &[
+            Role::TopManagement,
+            Role::ServiceOwner,
+            Role::ProcessManager,
+        ],
+    },
+    AuthorityDef {
+        name: names::POLICY_PUBLISH,
+        process: Process::ManagementSystem,
+        description: "Set and publish the service management policy and objectives.",
+        source: "[000]; [001 §2.1.7]",
+        holders: &[Role::TopManagement],
+    },
+    AuthorityDef {
+        name: names::DOCUMENT_APPROVE,
+        process: Process::ManagementSystem,
+        description: "Approve the first issue of the manual and procedure documents for release.",
+        source: "[001 §1.4.1.2, §2.2.3]",
+        holders: &[Role::ManagementRep],
+    },
+    AuthorityDef {
+        name: names::DOCUMENT_REVISION_APPROVE,
+        process: Process::ManagementSystem,
+        description: "Approve changes to the service management manual.",
+        source: "[001 §1.4.4.1]",
+        holders: &[Role::GeneralManager],
+    },
+    AuthorityDef {
+        name: names::DOCUMENT_DISCLOSURE_REVIEW,
+        process: Process::ManagementSystem,
+        description: "Review the disclosure of the manual to third parties.",
+        source: "[001 §1.4.5.2]",
+        holders: &[Role::DeputyGeneralManager],
+    },
+    AuthorityDef {
+        name: names::DOCUMENT_DISCLOSURE_APPROVE,
+        process: Process::ManagementSystem,
+        description: "Approve the disclosure of the manual to third parties, after review.",
+        source: "[001 §1.4.5.2]",
+        holders: &[Role::GeneralManager],
+    },
+    AuthorityDef {
+        name: names::AUDIT_PLAN,
+        process: Process::ManagementSystem,
+        description: "Plan and organise internal audits.",
+        source: "[000]; [001 §2.1.11–12]; [003]",
+        holders: &[Role::ManagementRep],
+    },
+    AuthorityDef {
+        name: names::REVIEW_CREATE,
+        process: Process::ManagementSystem,
+        description: "Organise management reviews.",
+        source: "[000]; [001 §2.1.11–12]",
+        holders: &[Role::ManagementRep],
+    },
+    AuthorityDef {
+        name: names::NONCONFORMITY_CLOSE,
+        process: Process::ManagementSystem,
+        description: "Close nonconformities once corrective action is taken.",
+        source: "[000] (inferred enforcement)",
+        holders: &[Role::ManagementRep],
+    },
+    AuthorityDef {
+        name: names::PROCESS_CONFIGURE,
+        process: Process::ManagementSystem,
+        description: "Define a process's design, standards and KPIs (for example the incident priority matrix); only for the owner's own process.",
+        source: "[000] process-role table",
+        holders: &[Role::ProcessOwner],
+    },
+    AuthorityDef {
+        name: names::ESCALATE,
+        process: Process::ManagementSystem,
+        description: "Report a problem upward to the process manager or owner.",
+        source: "[000] process-role table",
+        holders: STAFF,
+    },
+    AuthorityDef {
+        name: names::AUDIT_READ,
+        process: Process::ManagementSystem,
+        description: "Read the audit trail and verify its hash chain.",
+        source: "[001 §2.2.1]; [002 §3.1] (inferred enforcement)",
+        holders: &[
+            Role::ManagementRep,
+            Role::InternalAuditor,
+            Role::ExternalAuditor,
+        ],
+    },
+    AuthorityDef {
+        name: names::USER_READ,
+        process: Process::ManagementSystem,
+        description: "Read users and their role assignments.",
+        source: "inferred (§3.5, least privilege)",
+        holders: &[
+            Role::Admin,
+            Role::TopManagement,
+            Role::SmManager,
+            Role::Hr,
+            Role::InternalAuditor,
+            Role::ExternalAuditor,
+        ],
+    },
+    AuthorityDef {
+        name: names::USER_WRITE,
+        process: Process::ManagementSystem,
+        description: "Create, update and deactivate users.",
+        source: "inferred (§3.5)",
+        holders: &[Role::Admin, Role::Hr],
+    },
+    AuthorityDef {
+        name: names::ROLE_GRANT,
+        process: Process::ManagementSystem,
+        description: "Grant, revoke and re-evaluate role assignments; a process owner only process managers of its own process.",
+        source: "[000] (roles assigned and re-evaluated)",
+        holders: &[Role::Admin, Role::TopManagement, Role::ProcessOwner],
+    },
+    AuthorityDef {
+        name: names::TOKEN_MANAGE,
+        process: Process::ManagementSystem,
+        description: "Issue and revoke other users' API tokens (everyone manages their own).",
+        source: "inferred (security)",
+        holders: &[Role::Admin],
+    },
+    AuthorityDef {
+        name: names::ADMIN_MIGRATE,
+        process: Process::ManagementSystem,
+        description: "Apply schema migrations.",
+        source: "inferred (operation)",
+        holders: &[Role::Admin],
+    },
+    AuthorityDef {
+        name: names::REPORT_PUBLISH,
+        process: Process::Reporting,
+        description: "Publish performance reports.",
+        source: "[000] other roles",
+        holders: &[Role::PerformanceReporter],
+    },
+    AuthorityDef {
+        name: names::REPORT_READ,
+        process: Process::Reporting,
+        description: "Read the reports addressed to one; a customer contact only its own organisation's.",
+        source: "[000]; [002 §7.3]",
+        holders: &[
+            Role::TopManagement,
+            Role::ManagementRep,
+            Role::SmManager,
+            Role::PerformanceReporter,
+            Role::InternalAuditor,
+            Role::ExternalAuditor,
+            Role::Customer,
+        ],
+    },
+    AuthorityDef {
+        name: names::CHANGE_APPROVE,
+        process: Process::Change,
+        description: "Approve or reject a change request; a service owner for its own service.",
+        source: "[000] key-post and process-role tables",
+        holders: &[Role::ChangeManager, Role::ServiceOwner],
+    },
+    AuthorityDef {
+        name: names::CHANGE_ASSESS,
+        process: Process::Change,
+        description: "Assess the risk and impact of a change request.",
+        source: "[000] key-post table",
+        holders: &[Role::ChangeManager],
+    },
+    AuthorityDef {
+        name: names::SERVICE_RETIRE,
+        process: Process::Catalogue,
+        description: "Retire a service; only its owner.",
+        source: "[000] process-role table",
+        holders: &[Role::ServiceOwner],
+    },
+    AuthorityDef {
+        name: names::CI_CHANGE_APPROVE,
+        process: Process::Configuration,
+        description: "Approve changes to configuration items.",
+        source: "[000] key-post table",
+        holders: &[Role::ConfigManager],
+    },
+    AuthorityDef {
+        name: names::CI_WRITE,
+        process: Process::Configuration,
+        description: "Create and update configuration items in the CMS.",
+        source: "[000] key-post table",
+        holders: &[Role::ConfigManager],
+    },
+    AuthorityDef {
+        name: names::CI_READ,
+        process: Process::Configuration,
+        description: "Read the CMS.",
+        source: "[000] (read access inferred)",
+        holders: &[
+            Role::ConfigManager,
+            Role::ServiceDesk,
+            Role::Practitioner,
+            Role::ProblemManager,
+            Role::ChangeManager,
+            Role::InternalAuditor,
+            Role::ExternalAuditor,
+        ],
+    },
+    AuthorityDef {
+        name: names::PROBLEM_SOLUTION_APPROVE,
+        process: Process::Problem,
+        description: "Approve a problem's solution for implementation.",
+        source: "[000] key-post table",
+        holders: &[Role::ProblemManager],
+    },
+    AuthorityDef {
+        name: names::PROBLEM_INVESTIGATE,
+        process: Process::Problem,
+        description: "Investigate problems and record root causes and workarounds.",
+        source: "[000] key-post table",
+        holders: &[Role::ProblemManager, Role::Practitioner],
+    },
+    AuthorityDef {
+        name: names::SLA_WRITE,
+        process: Process::ServiceLevel,
+        description: "Negotiate and define SLA terms.",
+        source: "[000] key-post table",
+        holders: &[Role::Slm],
+    },
+    AuthorityDef {
+        name: names::SLA_SIGN,
+        process: Process::ServiceLevel,
+        description: "Sign an SLA on behalf of the customer.",
+        source: "[001 §2.2.4, §6.1.5]",
+        holders: &[Role::Sales],
+    },
+    AuthorityDef {
+        name: names::SLA_APPROVE,
+        process: Process::ServiceLevel,
+        description: "Approve an SLA before it is implemented.",
+        source: "[001 §2.2.4]",
+        holders: &[Role::ManagementRep],
+    },
+    AuthorityDef {
+        name: names::SUPPLIER_CONTRACT_SIGN,
+        process: Process::Supplier,
+        description: "Sign supporting contracts with suppliers.",
+        source: "[001 §6.1.7]",
+        holders: &[Role::Commerce],
+    },
+    AuthorityDef {
+        name: names::SUPPLIER_EVALUATE,
+        process: Process::Supplier,
+        description: "Assess and select suppliers and monitor their performance.",
+        source: "[000] key-post table",
+        holders: &[Role::SupplierManager],
+    },
+    AuthorityDef {
+        name: names::SECURITY_DECIDE,
+        process: Process::Security,
+        description: "Take information security decisions and run security controls.",
+        source: "[000] key-post table",
+        holders: &[Role::SecurityManager],
+    },
+    AuthorityDef {
+        name: names::BUDGET_CHANGE_APPROVE,
+        process: Process::Finance,
+        description: "Approve budget changes.",
+        source: "[001 §3.2.2, §6.4.2–6.4.3]",
+        holders: &[Role::Finance],
+    },
+    AuthorityDef {
+        name: names::CONTINUITY_INVOKE,
+        process: Process::AvailabilityContinuity,
+        description: "Invoke the continuity plan.",
+        source: "[001 §6.3.1.2] (owner inferred)",
+        holders: &[Role::ContinuityManager],
+    },
+    AuthorityDef {
+        name: names::CONTRACT_PROCESSES_SET,
+        process: Process::BusinessRelationship,
+        description: "Switch a customer contract's tailorable processes on or off.",
+        source: "[001 §2.1.4.1]",
+        holders: &[Role::ServiceDeptManager],
+    },
+    AuthorityDef {
+        name: names::CUSTOMER_READ,
+        process: Process::BusinessRelationship,
+        description: "Read customer organisations and their contacts; a contact only its own organisation.",
+        source: "inferred (§3.5)",
+        holders: &[
+            Role::Admin,
+            Role::SmManager,
+            Role::ServiceDeptManager,
+            Role::ServiceDesk,
+            Role::Sales,
+            Role::InternalAuditor,
+            Role::ExternalAuditor,
+            Role::Customer,
+        ],
+    },
+    AuthorityDef {
+        name: names::CUSTOMER_WRITE,
+        process: Process::BusinessRelationship,
+        description: "Create and update customer organisations and their contacts.",
+        source: "[001 §2.1.4] (inferred enforcement)",
+        holders: &[Role::Admin, Role::ServiceDeptManager],
+    },
+    AuthorityDef {
+        name: names::INCIDENT_READ,
+        process: Process::Incident,
+        description: "Read incidents; a customer contact only its own organisation's.",
+        source: "[000] information-access authority",
+        holders: &[
+            Role::ServiceDesk,
+            Role::Practitioner,
+            Role::SmManager,
+            Role::ProblemManager,
+            Role::ChangeManager,
+            Role::SecurityManager,
+            Role::InternalAuditor,
+            Role::ExternalAuditor,
+            Role::Customer,
+        ],
+    },
+    AuthorityDef {
+        name: names::INCIDENT_CREATE,
+        process: Process::Incident,
+        description: "Report an incident; a customer contact for its own organisation.",
+        source: "[000] handling authority",
+        holders: &[Role::ServiceDesk, Role::Practitioner, Role::Customer],
+    },
+    AuthorityDef {
+        name: names::INCIDENT_WRITE,
+        process: Process::Incident,
+        description: "Classify, prioritise, assign, update, resolve and close incidents.",
+        source: "[000] handling authority",
+        holders: &[Role::ServiceDesk, Role::Practitioner],
+    },
+    AuthorityDef {
+        name: names::REQUEST_READ,
+        process: Process::ServiceRequest,
+        description: "Read service requests; a customer contact only its own organisation's.",
+        source: "[000] information-access authority",
+        holders: &[
+            Role::ServiceDesk,
+            Role::Practitioner,
+            Role::SmManager,
+            Role::InternalAuditor,
+            Role::ExternalAuditor,
+            Role::Customer,
+        ],
+    },
+    AuthorityDef {
+        name: names::REQUEST_CREATE,
+        process: Process::ServiceRequest,
+        description: "Order a service request; a customer contact for its own organisation.",
+        source: "[000] handling authority",
+        holders: &[Role::ServiceDesk, Role::Practitioner, Role::Customer],
+    },
+    AuthorityDef {
+        name: names::REQUEST_WRITE,
+        process: Process::ServiceRequest,
+        description: "Handle and fulfil service requests.",
+        source: "[000] handling authority",
+        holders: &[Role::ServiceDesk, Role::Practitioner],
+    },
+];
+
+pub fn authority(name: &str) -> Option<&'static AuthorityDef> {
+    AUTHORITIES.iter().find(|a| a.name == name)
+}
+
+/// The authority names, one constant each.
+pub mod names {
+    pub const SMS_CHANGE_APPROVE: &str = "sms.change.approve";
+    pub const RESOURCE_ALLOCATE: &str = "resource.allocate";
+    pub const POLICY_PUBLISH: &str = "policy.publish";
+    pub const DOCUMENT_APPROVE: &str = "document.approve";
+    pub const DOCUMENT_REVISION_APPROVE: &str = "document.revision.approve";
+    pub const DOCUMENT_DISCLOSURE_REVIEW: &str = "document.disclosure.review";
+    pub const DOCUMENT_DISCLOSURE_APPROVE: &str = "document.disclosure.approve";
+    pub const AUDIT_PLAN: &str = "audit.plan";
+    pub const REVIEW_CREATE: &str = "review.create";
+    pub const NONCONFORMITY_CLOSE: &str = "nonconformity.close";
+    pub const PROCESS_CONFIGURE: &str = "process.configure";
+    pub const ESCALATE: &str = "escalate";
+    pub const AUDIT_READ: &str = "audit.read";
+    pub const USER_READ: &str = "user.read";
+    pub const USER_WRITE: &str = "user.write";
+    pub const ROLE_GRANT: &str = "role.grant";
+    pub const TOKEN_MANAGE: &str = "token.manage";
+    pub const ADMIN_MIGRATE: &str = "admin.migrate";
+    pub const REPORT_PUBLISH: &str = "report.publish";
+    pub const REPORT_READ: &str = "report.read";
+    pub const CHANGE_APPROVE: &str = "change.approve";
+    pub const CHANGE_ASSESS: &str = "change.assess";
+    pub const SERVICE_RETIRE: &str = "service.retire";
+    pub const CI_CHANGE_APPROVE: &str = "ci.change.approve";
+    pub const CI_WRITE: &str = "ci.write";
+    pub const CI_READ: &str = "ci.read";
+    pub const PROBLEM_SOLUTION_APPROVE: &str = "problem.solution.approve";
+    pub const PROBLEM_INVESTIGATE: &str = "problem.investigate";
+    pub const SLA_WRITE: &str = "sla.write";
+    pub const SLA_SIGN: &str = "sla.sign";
+    pub const SLA_APPROVE: &str = "sla.approve";
+    pub const SUPPLIER_CONTRACT_SIGN: &str = "supplier.contract.sign";
+    pub const SUPPLIER_EVALUATE: &str = "supplier.evaluate";
+    pub const SECURITY_DECIDE: &str = "security.decide";
+    pub const BUDGET_CHANGE_APPROVE: &str = "budget.change.approve";
+    pub const CONTINUITY_INVOKE: &str = "continuity.invoke";
+    pub const CONTRACT_PROCESSES_SET: &str = "contract.processes.set";
+    pub const CUSTOMER_READ: &str = "customer.read";
+    pub const CUSTOMER_WRITE: &str = "customer.write";
+    pub const INCIDENT_READ: &str = "incident.read";
+    pub const INCIDENT_CREATE: &str = "incident.create";
+    pub const INCIDENT_WRITE: &str = "incident.write";
+    pub const REQUEST_READ: &str = "request.read";
+    pub const REQUEST_CREATE: &str = "request.create";
+    pub const REQUEST_WRITE: &str = "request.write";
+
+    /// Every name above, in table order.
+    pub const ALL: &[&str] = &[
+        SMS_CHANGE_APPROVE,
+        RESOURCE_ALLOCATE,
+        POLICY_PUBLISH,
+        DOCUMENT_APPROVE,
+        DOCUMENT_REVISION_APPROVE,
+        DOCUMENT_DISCLOSURE_REVIEW,
+        DOCUMENT_DISCLOSURE_APPROVE,
+        AUDIT_PLAN,
+        REVIEW_CREATE,
+        NONCONFORMITY_CLOSE,
+        PROCESS_CONFIGURE,
+        ESCALATE,
+        AUDIT_READ,
+        USER_READ,
+        USER_WRITE,
+        ROLE_GRANT,
+        TOKEN_MANAGE,
+        ADMIN_MIGRATE,
+        REPORT_PUBLISH,
+        REPORT_READ,
+        CHANGE_APPROVE,
+        CHANGE_ASSESS,
+        SERVICE_RETIRE,
+        CI_CHANGE_APPROVE,
+        CI_WRITE,
+        CI_READ,
+        PROBLEM_SOLUTION_APPROVE,
+        PROBLEM_INVESTIGATE,
+        SLA_WRITE,
+        SLA_SIGN,
+        SLA_APPROVE,
+        SUPPLIER_CONTRACT_SIGN,
+        SUPPLIER_EVALUATE,
+        SECURITY_DECIDE,
+        BUDGET_CHANGE_APPROVE,
+        CONTINUITY_INVOKE,
+        CONTRACT_PROCESSES_SET,
+        CUSTOMER_READ,
+        CUSTOMER_WRITE,
+        INCIDENT_READ,
+        INCIDENT_CREATE,
+        INCIDENT_WRITE,
+        REQUEST_READ,
+        REQUEST_CREATE,
+        REQUEST_WRITE,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_and_the_names_agree_one_to_one() {
+        let table: Vec<&str> = AUTHORITIES.iter().map(|a| a.name).collect();
+        assert_eq!(table, names::ALL);
+        let mut unique = table.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), table.len(), "authority names are unique");
+        assert!(authority("change.approve").is_some());
+        assert!(authority("change.aprove").is_none());
+    }
+
+    #[test]
+    fn every_authority_has_holders_and_auditors_hold_only_reads() {
+        for a in AUTHORITIES {
+            assert!(!a.holders.is_empty(), "{} has holders", a.name);
+            assert!(!a.description.is_empty() && !a.source.is_empty());
+            if !a.name.ends_with(".read") {
+                assert!(
+                    a.holders.iter().all(|r| !r.is_read_only()),
+                    "{} is a write held by an auditor",
+                    a.name
+                );
+            }
+        }
+    }
+}
