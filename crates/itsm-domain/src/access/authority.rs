@@ -538,6 +538,21 @@ mod tests {
     }
 
     #[test]
+    fn staff_is_everyone_but_auditors_customers_and_the_administrator() {
+        let expected: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| {
+                !matches!(
+                    r,
+                    Role::InternalAuditor | Role::ExternalAuditor | Role::Customer | Role::Admin
+                )
+            })
+            .collect();
+        assert_eq!(STAFF, expected.as_slice());
+    }
+
+    #[test]
     fn every_authority_has_holders_and_auditors_hold_only_reads() {
         for a in AUTHORITIES {
             assert!(!a.holders.is_empty(), "{} has holders", a.name);

@@ -75,6 +75,9 @@ mod tests {
         assert_eq!(csv.matches("\r\n").count(), holders + 1);
         assert!(csv.contains("\r\nchange_manager,,change,change.approve,"));
         assert!(csv.contains("\r\nservice_owner,service,change,change.approve,"));
+        assert!(csv.contains(
+            "\r\nprocess_manager,process,management_system,resource.allocate,\"Allocate people, materials"
+        ));
     }
 
     #[test]

@@ -250,7 +250,23 @@ mod tests {
                 role: Role::TopManagement
             })
         );
+        assert_eq!(
+            may_grant(&admin, "ada", "ann", &grant(Role::Admin, None)),
+            Err(GrantRefusal::ReservedRole { role: Role::Admin })
+        );
+        assert_eq!(
+            may_grant(&top, "tom", "ann", &grant(Role::TopManagement, None)),
+            Ok(())
+        );
         assert_eq!(may_grant(&admin, "ada", "ann", &slm), Ok(()));
+        assert_eq!(
+            may_grant(&owner, "owen", "ann", &grant(Role::Admin, None)),
+            Err(GrantRefusal::ReservedRole { role: Role::Admin })
+        );
+        assert_eq!(
+            may_grant(&owner, "owen", "owen", &slm),
+            Err(GrantRefusal::SelfGrant)
+        );
         let manager_of = |p| grant(Role::ProcessManager, Some(Scope::process(p)));
         assert_eq!(
             may_grant(&owner, "owen", "ann", &manager_of(Process::Change)),
@@ -265,6 +281,18 @@ mod tests {
         assert_eq!(
             may_grant(&owner, "owen", "ann", &slm),
             Err(GrantRefusal::NeedsGlobalGrant { role: Role::Slm })
+        );
+        let other_owner = grant(Role::ProcessOwner, Some(Scope::process(Process::Change)));
+        assert_eq!(
+            may_grant(&owner, "owen", "ann", &other_owner),
+            Err(GrantRefusal::NeedsGlobalGrant {
+                role: Role::ProcessOwner
+            })
+        );
+        let manager = [manager_of(Process::Change)];
+        assert_eq!(
+            may_grant(&manager, "mia", "ann", &manager_of(Process::Change)),
+            Err(GrantRefusal::MissingAuthority)
         );
         assert_eq!(
             may_grant(&[grant(Role::ServiceDesk, None)], "sam", "ann", &slm),
