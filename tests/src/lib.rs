@@ -102,18 +102,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.request(Method::GET, path)
-            .send()
-            .await
-            .expect("request sent")
+        self.get_as(&self.token, path).await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::POST, path)
-            .json(body)
-            .send()
-            .await
-            .expect("request sent")
+        self.post_as(&self.token, path, body).await
     }
 
     pub async fn patch(&self, path: &str, body: &Value) -> Response {

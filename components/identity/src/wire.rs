@@ -4,7 +4,7 @@
 use itsm_domain::access::{Grant, Role, Scope, ScopeKind};
 use itsm_domain::{FieldErrors, Label, Reason};
 use itsm_http::time::parse_future_instant;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 /// User names and customer codes: short, lowercase, safe in paths, scopes and logs.
 pub fn parse_code(text: &str) -> Result<String, String> {
@@ -44,13 +44,6 @@ fn parse_reason(text: &str) -> Result<String, String> {
     Reason::parse(text).map(|r| r.as_str().to_owned())
 }
 
-/// A field present in the JSON, even as `null`, becomes `Some(..)`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
@@ -88,7 +81,7 @@ impl CreateUserRequest {
 pub struct UpdateUserRequest {
     #[serde(default)]
     pub display_name: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub email: Option<Option<String>>,
     /// `false` deactivates the user (their tokens stop working); `true` reactivates.
     #[serde(default)]
@@ -342,7 +335,7 @@ impl CreateCustomerRequest {
 pub struct UpdateCustomerRequest {
     #[serde(default)]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub contract_reference: Option<Option<String>>,
 }
 

@@ -7,7 +7,7 @@ use itsm_domain::incident::{
     allowed_actions,
 };
 use itsm_domain::{CommentBody, Description, FieldErrors, Label, Reason, ShortDescription};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -133,25 +133,25 @@ impl TryFrom<CreateIncidentRequest> for NewIncident {
 pub struct UpdateIncidentRequest {
     #[serde(default)]
     pub short_description: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub description: Option<Option<String>>,
     #[serde(default)]
     pub impact: Option<String>,
     #[serde(default)]
     pub urgency: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub category: Option<Option<String>>,
     #[serde(default)]
     pub caller: Option<String>,
     #[serde(default)]
     pub channel: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub assignment_group: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub assignee: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub configuration_item: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub service: Option<Option<String>>,
 }
 
@@ -159,17 +159,10 @@ pub struct UpdateIncidentRequest {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub assignment_group: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub assignee: Option<Option<String>>,
-}
-
-/// A field that is present in the JSON, even as `null`, becomes `Some(..)`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
 }
 
 /// The body of a transition; which fields are required depends on the action.

@@ -14,12 +14,12 @@ use std::sync::Arc;
 /// Middleware, inside authentication: after the handler, a 403 to a write becomes an entry.
 pub async fn record_denials(State(db): State<Arc<Db>>, request: Request, next: Next) -> Response {
     let method = request.method().clone();
+    if method == Method::GET || method == Method::HEAD {
+        return next.run(request).await;
+    }
     let path = request.uri().path().to_owned();
     let principal = request.extensions().get::<Principal>().cloned();
     let response = next.run(request).await;
-    if method == Method::GET || method == Method::HEAD {
-        return response;
-    }
     if let (Some(principal), Some(denied)) = (principal, response.extensions().get::<Denied>()) {
         // The refusal stands whether or not it could be recorded; a failure is logged.
         if let Err(error) = record(&*db, &principal, &method, &path, denied).await {

@@ -99,6 +99,14 @@ fn path_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     }
 }
 
+/// For `PATCH` bodies: a field present in the JSON, even as `null`, becomes `Some(..)`, so
+/// "absent" (unchanged) and `null` (clear it) differ. Use with `#[serde(default, deserialize_with)]`.
+pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

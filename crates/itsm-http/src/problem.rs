@@ -86,6 +86,13 @@ impl ApiError {
         }
     }
 
+    /// A versioned write found the record changed since it was read (a concurrent writer won).
+    pub fn lost_race(what: &str) -> Self {
+        ApiError::PreconditionFailed {
+            detail: format!("{what} changed while this request ran; read it again and retry"),
+        }
+    }
+
     /// A 403 naming the missing authority.
     pub fn forbidden(authority: &str) -> Self {
         ApiError::Forbidden {

@@ -4,7 +4,7 @@
 //! checked against the policy (no self-grants, scopes, reserved roles), told to its holder, and
 //! recorded; a refused attempt is recorded too.
 
-use super::{find_user, is_self, lost_race, notify, respond};
+use super::{find_user, is_self, notify, respond};
 use crate::store::assignments::{
     self, Assignment, AssignmentFilter, AssignmentState, Which, load_assignment,
     unrevoked_assignment,
@@ -189,7 +189,7 @@ async fn close_expired(
     expired.revoked_by = Some(principal.user.clone());
     expired.revoke_reason = Some("expired; replaced by a new grant".to_owned());
     if !assignments::save_assignment(db, &expired, version).await? {
-        return Err(lost_race("the assignment"));
+        return Err(ApiError::lost_race("the assignment"));
     }
     Ok(())
 }
@@ -463,7 +463,7 @@ async fn change_assignment(
             check_may_grant(principal, &holder, &grant)?;
         }
         if !assignments::save_assignment(db, &next, current.version).await? {
-            return Err(lost_race("the role assignment"));
+            return Err(ApiError::lost_race("the role assignment"));
         }
         next.version = current.version + 1;
         let before = serde_json::to_value(view(&current, &now)).unwrap_or_default();

@@ -3,7 +3,7 @@
 
 use super::assignments::grant;
 use super::users::{add_user, created};
-use super::{lost_race, respond, snapshot};
+use super::{respond, snapshot};
 use crate::store::assignments::{self, AssignmentFilter, Which};
 use crate::store::customers::{self, Customer};
 use crate::wire::{CreateContactRequest, CreateCustomerRequest, NewGrant, UpdateCustomerRequest};
@@ -130,7 +130,7 @@ pub async fn update_customer(
         }
         next.updated_at = now.clone();
         if !customers::save_customer(db, &next, current.version).await? {
-            return Err(lost_race("the customer"));
+            return Err(ApiError::lost_race("the customer"));
         }
         next.version = current.version + 1;
         let (before, after) = (snapshot(&current), snapshot(&next));

@@ -79,10 +79,3 @@ pub async fn notify(
     .await?;
     Ok(())
 }
-
-/// A concurrent writer changed the record between our read and our write.
-pub fn lost_race(what: &str) -> ApiError {
-    ApiError::PreconditionFailed {
-        detail: format!("{what} changed while this request ran; read it again and retry"),
-    }
-}

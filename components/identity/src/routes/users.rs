@@ -1,6 +1,6 @@
 //! `/api/v1/users`: list, create, read and update users (deactivating one stops their tokens).
 
-use super::{find_user, is_self, lost_race, respond, snapshot};
+use super::{find_user, is_self, respond, snapshot};
 use crate::store::users::{self, User, UserFilter};
 use crate::wire::{CreateUserRequest, NewUser, UpdateUserRequest};
 use axum::extract::rejection::QueryRejection;
@@ -150,7 +150,7 @@ pub async fn update_user(
             return Ok(current);
         }
         if !users::save_user(db, &next, current.version).await? {
-            return Err(lost_race("the user"));
+            return Err(ApiError::lost_race("the user"));
         }
         next.version = current.version + 1;
         let (before, after) = (snapshot(&current), snapshot(&next));

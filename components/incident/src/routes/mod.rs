@@ -17,8 +17,9 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use itsm_domain::access::{Scope, Visibility};
 use itsm_domain::incident::IncidentRef;
+use itsm_http::audit::{Change, record};
 use itsm_http::{ApiError, Principal, etag};
-use itsm_store::{AuditEntry, Sql, in_transaction, insert_audit_entry};
+use itsm_store::{Sql, in_transaction};
 
 /// Authorities of the incident process, granted to roles by `itsm_domain::access`.
 pub use itsm_domain::access::names::{
@@ -90,22 +91,15 @@ pub async fn audit(
 ) -> Result<(), ApiError> {
     let before = before.map(|b| IncidentResponse::new(b).to_json());
     let after_json = IncidentResponse::new(after).to_json();
-    insert_audit_entry(
-        db,
-        &AuditEntry {
-            entity_type: "incident",
-            entity_id: after.id,
-            action,
-            actor: &principal.user,
-            actor_roles: &principal.roles_text(),
-            occurred_at: now,
-            before: before.as_ref(),
-            after: Some(&after_json),
-            reason,
-        },
-    )
-    .await?;
-    Ok(())
+    let change = Change {
+        entity_type: "incident",
+        entity_id: after.id,
+        action,
+        before: before.as_ref(),
+        after: Some(&after_json),
+        reason,
+    };
+    record(db, principal, &change, now).await
 }
 
 /// The shared write path: in one transaction, load the incident, check `If-Match`, apply the
@@ -133,10 +127,7 @@ pub async fn modify<D: Sql>(
         }
         next.updated_at = now.clone();
         if !store::save_incident(db, &next, current.version).await? {
-            return Err(ApiError::PreconditionFailed {
-                detail: "the incident changed while this request ran; read it again and retry"
-                    .to_owned(),
-            });
+            return Err(ApiError::lost_race("the incident"));
         }
         next.version = current.version + 1;
         audit(db, principal, action, Some(&current), &next, reason, &now).await?;

@@ -10,8 +10,9 @@ use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use itsm_domain::access::Visibility;
+use itsm_http::audit::{Change, record};
 use itsm_http::{ApiError, ApiJson, Principal, Services};
-use itsm_store::{AuditEntry, in_transaction, insert_audit_entry};
+use itsm_store::in_transaction;
 
 pub async fn add_comment(
     state: State<Services>,
@@ -57,7 +58,6 @@ async fn add_note(
     let id = parse_id(&id)?;
     let body = request.parse()?;
     let now = itsm_http::now();
-    let roles = principal.roles_text();
     let note = in_transaction(&*services.db, async |db| {
         let incident = find_visible(db, &principal, id).await?;
         match kind {
@@ -70,21 +70,15 @@ async fn add_note(
         let note =
             store::insert_note(db, incident.id, kind, body.as_str(), &principal.user, &now).await?;
         let after = serde_json::to_value(&note).unwrap_or_default();
-        insert_audit_entry(
-            db,
-            &AuditEntry {
-                entity_type: "incident",
-                entity_id: incident.id,
-                action: kind.as_str(),
-                actor: &principal.user,
-                actor_roles: &roles,
-                occurred_at: &now,
-                before: None,
-                after: Some(&after),
-                reason: None,
-            },
-        )
-        .await?;
+        let change = Change {
+            entity_type: "incident",
+            entity_id: incident.id,
+            action: kind.as_str(),
+            before: None,
+            after: Some(&after),
+            reason: None,
+        };
+        record(db, &principal, &change, &now).await?;
         Ok::<_, ApiError>(note)
     })
     .await?;

@@ -12,8 +12,9 @@ use http::{HeaderMap, HeaderValue, header};
 use itsm_domain::FieldErrors;
 use itsm_domain::access::{Process, Scope};
 use itsm_domain::incident::{Impact, PriorityMatrix, Urgency};
+use itsm_http::audit::{Change, record};
 use itsm_http::{ApiError, ApiJson, Principal, Services, etag};
-use itsm_store::{AuditEntry, in_transaction, insert_audit_entry};
+use itsm_store::in_transaction;
 
 pub async fn get_priority_matrix(
     State(services): State<Services>,
@@ -35,7 +36,6 @@ pub async fn put_priority_matrix(
     let required = etag::if_match(&headers)?;
     let matrix = parse(request)?;
     let now = itsm_http::now();
-    let roles = principal.roles_text();
     in_transaction(&*services.db, async |db| {
         let current = load(db).await?;
         etag::check(
@@ -45,21 +45,15 @@ pub async fn put_priority_matrix(
         )?;
         store::replace_matrix(db, &matrix).await?;
         let (before, after) = (to_json(&current), to_json(&matrix));
-        insert_audit_entry(
-            db,
-            &AuditEntry {
-                entity_type: "incident_priority_matrix",
-                entity_id: 0,
-                action: "update",
-                actor: &principal.user,
-                actor_roles: &roles,
-                occurred_at: &now,
-                before: Some(&before),
-                after: Some(&after),
-                reason: None,
-            },
-        )
-        .await?;
+        let change = Change {
+            entity_type: "incident_priority_matrix",
+            entity_id: 0,
+            action: "update",
+            before: Some(&before),
+            after: Some(&after),
+            reason: None,
+        };
+        record(db, &principal, &change, &now).await?;
         Ok::<_, ApiError>(())
     })
     .await?;
