@@ -7,4 +7,5 @@ mod audit_trail;
 mod bad_input;
 mod identity;
 mod incidents;
+mod openapi;
 mod retries;

@@ -9,12 +9,46 @@ use axum::response::Response;
 use itsm_domain::access::names;
 use itsm_http::time::parse_instant;
 use itsm_http::{ApiError, Principal, QueryParams, Services};
+use itsm_store::BrokenLink;
 use itsm_store::{AUDIT_COLUMNS, Sql, StoredAuditEntry, Value, verify_audit_chain};
+use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::json;
+
+/// What `verify` found: whether the chain is intact, how far it got, and where it broke.
+#[derive(Serialize, JsonSchema)]
+pub struct Verification {
+    intact: bool,
+    checked: u64,
+    /// Entries written before the chain existed, which cannot be verified.
+    unchained: u64,
+    /// The last good entry: record its hash outside the system to anchor later checks.
+    head: ChainHead,
+    first_broken: Option<BrokenEntry>,
+    /// Present when `anchor_id` and `anchor_hash` were given.
+    anchor: Option<AnchorCheck>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct ChainHead {
+    audit_id: i64,
+    entry_hash: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct BrokenEntry {
+    audit_id: i64,
+    problem: BrokenLink,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct AnchorCheck {
+    audit_id: i64,
+    matches: bool,
+}
 
 /// An entry on the wire: the snapshots decoded, the chain fields kept for independent checks.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "AuditEntry")]
 pub struct EntryView {
     audit_id: i64,
     occurred_at: String,
@@ -133,7 +167,7 @@ pub async fn verify_chain(
     State(services): State<Services>,
     Extension(principal): Extension<Principal>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Verification>, ApiError> {
     principal.require(names::AUDIT_READ)?;
     let query = QueryParams::parse(query, &["anchor_id", "anchor_hash"])?;
     let anchor_id = query.parsed("anchor_id", |t| {
@@ -151,27 +185,27 @@ pub async fn verify_chain(
         }
     };
     let report = verify_audit_chain(&*services.db).await?;
-    let anchor_result = match anchor {
+    let anchor = match anchor {
         None => None,
-        Some((id, hash)) => Some(json!({
-            "audit_id": id,
-            "matches": anchor_matches(&*services.db, id, &hash).await?,
-        })),
+        Some((audit_id, hash)) => Some(AnchorCheck {
+            audit_id,
+            matches: anchor_matches(&*services.db, audit_id, &hash).await?,
+        }),
     };
-    let anchor_broken = anchor_result
-        .as_ref()
-        .is_some_and(|a| a["matches"] == json!(false));
-    Ok(Json(json!({
-        "intact": report.first_broken.is_none() && !anchor_broken,
-        "checked": report.checked,
-        "unchained": report.unchained,
-        "head": { "audit_id": report.head_id, "entry_hash": report.head_hash },
-        "first_broken": report.first_broken.map(|(audit_id, problem)| json!({
-            "audit_id": audit_id,
-            "problem": problem,
-        })),
-        "anchor": anchor_result,
-    })))
+    let anchor_broken = anchor.as_ref().is_some_and(|a| !a.matches);
+    Ok(Json(Verification {
+        intact: report.first_broken.is_none() && !anchor_broken,
+        checked: report.checked,
+        unchained: report.unchained,
+        head: ChainHead {
+            audit_id: report.head_id,
+            entry_hash: report.head_hash,
+        },
+        first_broken: report
+            .first_broken
+            .map(|(audit_id, problem)| BrokenEntry { audit_id, problem }),
+        anchor,
+    }))
 }
 
 async fn anchor_matches(db: &impl Sql, id: i64, hash: &str) -> Result<bool, ApiError> {

@@ -1,96 +1,79 @@
 //! Identity and access as a Spin component (ISO/IEC 20000-1 §5.3): users, role assignments with
 //! history and re-evaluation, API tokens, customer organisations with their contacts and their
 //! contracts' processes, the published responsibility matrix, and the caller's own view. This
-//! file is the route table; handlers live in `routes/`, SQL in `store/`, wire shapes in `wire.rs`.
+//! file is the route table; handlers live in `routes/`, SQL in `store/`, wire shapes in `wire.rs` and
+//! `views.rs`, its part of the OpenAPI document in `openapi.rs`.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod openapi;
 mod routes;
 mod store;
+mod views;
 mod wire;
 
 use axum::Router;
-use axum::routing::{get, post, put};
-use itsm_http::Services;
+use itsm_http::{RouteTable, Services};
 use routes::{assignments, customers, me, roles, tailoring, tokens, users};
 
 /// The component's routes, before the shared conventions are applied.
-pub fn routes() -> Router<Services> {
-    Router::new()
-        .route(
-            "/api/v1/users",
-            get(users::list_users).post(users::create_user),
-        )
-        .route(
-            "/api/v1/users/{user}",
-            get(users::get_user).patch(users::update_user),
-        )
-        .route(
-            "/api/v1/users/{user}/roles",
-            get(assignments::list_user_roles).post(assignments::grant_role),
-        )
-        .route(
-            "/api/v1/role-assignments",
-            get(assignments::list_assignments),
-        )
-        .route(
-            "/api/v1/role-assignments/{id}",
-            get(assignments::get_assignment),
-        )
-        .route(
+pub fn route_table() -> RouteTable {
+    RouteTable::new()
+        .get("/api/v1/users", users::list_users)
+        .post("/api/v1/users", users::create_user)
+        .get("/api/v1/users/{user}", users::get_user)
+        .patch("/api/v1/users/{user}", users::update_user)
+        .get("/api/v1/users/{user}/roles", assignments::list_user_roles)
+        .post("/api/v1/users/{user}/roles", assignments::grant_role)
+        .get("/api/v1/role-assignments", assignments::list_assignments)
+        .get("/api/v1/role-assignments/{id}", assignments::get_assignment)
+        .get(
             "/api/v1/role-assignments/{id}/history",
-            get(assignments::assignment_history),
+            assignments::assignment_history,
         )
-        .route(
+        .post(
             "/api/v1/role-assignments/{id}/revoke",
-            post(assignments::revoke_assignment),
+            assignments::revoke_assignment,
         )
-        .route(
+        .post(
             "/api/v1/role-assignments/{id}/reevaluate",
-            post(assignments::reevaluate_assignment),
+            assignments::reevaluate_assignment,
         )
-        .route("/api/v1/roles", get(roles::list_roles))
-        .route("/api/v1/roles/{role}", get(roles::get_role))
-        .route("/api/v1/authorities", get(roles::list_authorities))
-        .route("/api/v1/responsibility-matrix", get(roles::get_matrix))
-        .route(
-            "/api/v1/tokens",
-            get(tokens::list_tokens).post(tokens::create_token),
-        )
-        .route("/api/v1/tokens/{id}/revoke", post(tokens::revoke_token))
-        .route(
-            "/api/v1/customers",
-            get(customers::list_customers).post(customers::create_customer),
-        )
-        .route(
-            "/api/v1/customers/{code}",
-            get(customers::get_customer).patch(customers::update_customer),
-        )
-        .route(
+        .get("/api/v1/roles", roles::list_roles)
+        .get("/api/v1/roles/{role}", roles::get_role)
+        .get("/api/v1/authorities", roles::list_authorities)
+        .get("/api/v1/responsibility-matrix", roles::get_matrix)
+        .get("/api/v1/tokens", tokens::list_tokens)
+        .post("/api/v1/tokens", tokens::create_token)
+        .post("/api/v1/tokens/{id}/revoke", tokens::revoke_token)
+        .get("/api/v1/customers", customers::list_customers)
+        .post("/api/v1/customers", customers::create_customer)
+        .get("/api/v1/customers/{code}", customers::get_customer)
+        .patch("/api/v1/customers/{code}", customers::update_customer)
+        .get(
             "/api/v1/customers/{code}/contacts",
-            get(customers::list_contacts).post(customers::create_contact),
+            customers::list_contacts,
         )
-        .route(
+        .post(
+            "/api/v1/customers/{code}/contacts",
+            customers::create_contact,
+        )
+        .get(
             "/api/v1/customers/{code}/processes",
-            get(tailoring::list_processes),
+            tailoring::list_processes,
         )
-        .route(
+        .put(
             "/api/v1/customers/{code}/processes/{process}",
-            put(tailoring::set_process),
+            tailoring::set_process,
         )
-        .route("/api/v1/me", get(me::get_me))
-        .route(
-            "/api/v1/me/permissions/{authority}",
-            get(me::check_permission),
-        )
-        .route("/api/v1/me/notifications", get(me::list_my_notifications))
-        .route(
-            "/api/v1/me/notifications/{id}/read",
-            post(me::read_notification),
-        )
+        .get("/api/v1/me", me::get_me)
+        .get("/api/v1/me/permissions/{authority}", me::check_permission)
+        .get("/api/v1/me/notifications", me::list_my_notifications)
+        .post("/api/v1/me/notifications/{id}/read", me::read_notification)
 }
 
 /// The app: routes wrapped in the conventions every component shares.
 pub fn app(services: Services) -> Router {
-    itsm_http::with_conventions(routes(), services)
+    itsm_http::with_conventions(route_table().into_router(), services)
 }
 
 #[cfg(target_arch = "wasm32")]

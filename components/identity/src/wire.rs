@@ -4,6 +4,7 @@
 use itsm_domain::access::{Grant, Role, Scope, ScopeKind};
 use itsm_domain::{FieldErrors, Label, Reason};
 use itsm_http::time::parse_future_instant;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// User names and customer codes: short, lowercase, safe in paths, scopes and logs.
@@ -44,7 +45,7 @@ fn parse_reason(text: &str) -> Result<String, String> {
     Reason::parse(text).map(|r| r.as_str().to_owned())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     pub user_name: String,
@@ -76,7 +77,7 @@ impl CreateUserRequest {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     #[serde(default)]
@@ -116,16 +117,18 @@ impl UpdateUserRequest {
 }
 
 /// A scope as sent: `{"kind": "process", "key": "change"}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeInput {
+    #[schemars(with = "ScopeKind")]
     pub kind: String,
     pub key: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantRequest {
+    #[schemars(with = "Role")]
     pub role: String,
     #[serde(default)]
     pub scope: Option<ScopeInput>,
@@ -194,7 +197,7 @@ impl GrantRequest {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
     pub reason: String,
@@ -212,7 +215,7 @@ impl RevokeRequest {
 }
 
 /// A re-evaluation confirms an assignment and sets when it is next due.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReevaluateRequest {
     pub reason: String,
@@ -242,7 +245,7 @@ impl ReevaluateRequest {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
     pub label: String,
@@ -294,7 +297,7 @@ impl CreateTokenRequest {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequest {
     pub code: String,
@@ -330,7 +333,7 @@ impl CreateCustomerRequest {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCustomerRequest {
     #[serde(default)]
@@ -366,7 +369,7 @@ impl UpdateCustomerRequest {
 }
 
 /// A customer contact: a new user who holds the customer role for one customer.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateContactRequest {
     pub user_name: String,
@@ -386,7 +389,7 @@ impl CreateContactRequest {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessDecisionRequest {
     pub enabled: bool,

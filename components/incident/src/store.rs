@@ -9,7 +9,8 @@ use itsm_store::{Row, Sql, StoreError, Value};
 use serde::Serialize;
 
 /// An incident as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "IncidentFields")]
 pub struct Incident {
     #[serde(skip)]
     pub id: i64,
@@ -330,7 +331,7 @@ impl NoteKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Note {
     pub id: i64,
     pub body: String,

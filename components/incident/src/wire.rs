@@ -7,20 +7,27 @@ use itsm_domain::incident::{
     allowed_actions,
 };
 use itsm_domain::{CommentBody, Description, FieldErrors, Label, Reason, ShortDescription};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateIncidentRequest {
+    #[schemars(length(max = 160))]
     pub short_description: String,
     #[serde(default)]
+    #[schemars(length(max = 4000))]
     pub description: Option<String>,
+    #[schemars(with = "Impact")]
     pub impact: String,
+    #[schemars(with = "Urgency")]
     pub urgency: String,
     #[serde(default)]
     pub category: Option<String>,
     pub caller: String,
+    /// How the incident was reported; `api` when left out.
     #[serde(default)]
+    #[schemars(with = "Option<Channel>")]
     pub channel: Option<String>,
     #[serde(default)]
     pub assignment_group: Option<String>,
@@ -128,7 +135,7 @@ impl TryFrom<CreateIncidentRequest> for NewIncident {
 }
 
 /// `PATCH` fields: absent means unchanged, `null` clears an optional field.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateIncidentRequest {
     #[serde(default)]
@@ -136,14 +143,17 @@ pub struct UpdateIncidentRequest {
     #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub description: Option<Option<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<Impact>")]
     pub impact: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<Urgency>")]
     pub urgency: Option<String>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub category: Option<Option<String>>,
     #[serde(default)]
     pub caller: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<Channel>")]
     pub channel: Option<String>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
     pub assignment_group: Option<Option<String>>,
@@ -156,7 +166,7 @@ pub struct UpdateIncidentRequest {
 }
 
 /// The assignment route's body: a group, an assignee, or both (`null` clears one).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
     #[serde(default, deserialize_with = "itsm_http::json::present")]
@@ -166,12 +176,16 @@ pub struct AssignRequest {
 }
 
 /// The body of a transition; which fields are required depends on the action.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
+    /// Needed to hold.
     #[serde(default)]
+    #[schemars(with = "Option<HoldReason>")]
     pub hold_reason: Option<String>,
+    /// Needed to resolve, with `resolution_notes`.
     #[serde(default)]
+    #[schemars(with = "Option<ResolutionCode>")]
     pub resolution_code: Option<String>,
     #[serde(default)]
     pub resolution_notes: Option<String>,
@@ -285,9 +299,10 @@ impl Transition {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteRequest {
+    #[schemars(length(max = 4000))]
     pub body: String,
 }
 
@@ -303,7 +318,8 @@ impl NoteRequest {
 }
 
 /// An incident as the API returns it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Incident")]
 pub struct IncidentResponse<'a> {
     pub id: i64,
     pub number: String,
@@ -335,24 +351,33 @@ pub fn number_of(id: i64) -> String {
     IncidentNumber::from_id(id).map_or_else(|_| id.to_string(), |n| n.as_str().to_owned())
 }
 
-#[derive(Debug, Serialize)]
+/// The impact × urgency matrix that derives each incident's priority.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PriorityMatrixResponse {
+    pub cells: Vec<PriorityCell>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct PriorityCell {
     pub impact: Impact,
     pub urgency: Urgency,
     pub priority: Priority,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriorityMatrixRequest {
     pub cells: Vec<PriorityCellRequest>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriorityCellRequest {
+    #[schemars(with = "Impact")]
     pub impact: String,
+    #[schemars(with = "Urgency")]
     pub urgency: String,
+    #[schemars(with = "Priority")]
     pub priority: String,
 }
 

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 /// One field that failed validation, with a field-agnostic message such as "must not be empty".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -99,6 +99,18 @@ fn path_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     }
 }
 
+/// A whole list answered at once, as `{ "items": [...] }`; paged lists add `next_cursor`.
+#[derive(Debug, serde::Serialize)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+impl<T> Items<T> {
+    pub fn new(items: Vec<T>) -> Self {
+        Self { items }
+    }
+}
+
 /// For `PATCH` bodies: a field present in the JSON, even as `null`, becomes `Some(..)`, so
 /// "absent" (unchanged) and `null` (clear it) differ. Use with `#[serde(default, deserialize_with)]`.
 pub fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(

@@ -9,10 +9,13 @@ pub mod denials;
 pub mod etag;
 pub mod idempotency;
 pub mod json;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod openapi;
 pub mod pagination;
 pub mod problem;
 pub mod query;
 pub mod rate_limit;
+pub mod route_table;
 pub mod services;
 pub mod tailoring;
 pub mod time;
@@ -21,6 +24,7 @@ pub use auth::{Principal, require_auth};
 pub use json::ApiJson;
 pub use problem::ApiError;
 pub use query::QueryParams;
+pub use route_table::RouteTable;
 #[cfg(target_arch = "wasm32")]
 pub use services::serve_spin;
 pub use services::{Services, with_conventions};

@@ -23,7 +23,7 @@ pub struct AuditEntry<'a> {
 }
 
 /// An entry as stored, which is what the hash covers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct StoredAuditEntry {
     pub audit_id: i64,
     pub occurred_at: String,
@@ -140,7 +140,7 @@ pub async fn insert_audit_entry(db: &impl Sql, entry: &AuditEntry<'_>) -> Result
 }
 
 /// One entry of a record's timeline, with the JSON snapshots decoded.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct HistoryEntry {
     pub audit_id: i64,
     pub occurred_at: String,
@@ -188,7 +188,7 @@ pub async fn record_history(
 }
 
 /// Why a link of the chain is broken.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BrokenLink {
     /// The entry's content no longer matches its own hash: it was altered.
@@ -202,7 +202,7 @@ pub enum BrokenLink {
 }
 
 /// How far verification got.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {
     /// Entries checked.
     pub checked: u64,

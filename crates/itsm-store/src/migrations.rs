@@ -22,7 +22,7 @@ impl Migration {
 /// Every migration, in order (embedded by build.rs).
 pub static MIGRATIONS: &[Migration] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct AppliedMigration {
     pub version: u32,
     pub name: String,

@@ -20,12 +20,15 @@ use http::{HeaderMap, StatusCode};
 use itsm_domain::FieldError;
 use itsm_domain::access::{self, Grant, Role, Scope, ScopeKind, names};
 use itsm_http::audit::{Change, record};
+use itsm_http::json::Items;
 use itsm_http::{ApiError, ApiJson, Principal, QueryParams, Services, etag};
+use itsm_store::HistoryEntry;
 use itsm_store::{Sql, in_transaction};
 use serde::Serialize;
 
 /// An assignment on the wire, with where it stands now.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "RoleAssignment")]
 pub struct AssignmentResponse<'a> {
     #[serde(flatten)]
     assignment: &'a Assignment,
@@ -359,11 +362,11 @@ pub async fn assignment_history(
     State(services): State<Services>,
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Items<HistoryEntry>>, ApiError> {
     let assignment = find_assignment(&*services.db, &principal, &id).await?;
     let entries =
         itsm_store::record_history(&*services.db, "role_assignment", assignment.id).await?;
-    Ok(Json(serde_json::json!({ "items": entries })))
+    Ok(Json(Items::new(entries)))
 }
 
 /// `POST /api/v1/role-assignments/{id}/revoke`: anyone may give up a role of their own; revoking

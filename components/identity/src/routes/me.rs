@@ -3,30 +3,38 @@
 //! notifications about their roles.
 
 use crate::store::notifications::{list_notifications, mark_read};
+use crate::views::{
+    AllScopes, HeldAuthority, HeldScopes, MeView, NotificationRead, PermissionAnswer,
+};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use itsm_domain::access::{AUTHORITIES, Process, Scope, Visibility, authority};
 use itsm_http::{ApiError, Principal, QueryParams, Services};
-use serde_json::{Value, json};
 
-pub async fn get_me(Extension(principal): Extension<Principal>) -> Json<Value> {
-    let authorities: Vec<Value> = AUTHORITIES
+pub async fn get_me(Extension(principal): Extension<Principal>) -> Json<MeView> {
+    let authorities = AUTHORITIES
         .iter()
-        .filter_map(|a| match principal.visibility(a.name) {
-            Visibility::All => Some(json!({ "authority": a.name, "scopes": "all" })),
-            Visibility::Only(scopes) => Some(json!({ "authority": a.name, "scopes": scopes })),
-            Visibility::Nothing => None,
+        .filter_map(|a| {
+            let scopes = match principal.visibility(a.name) {
+                Visibility::All => HeldScopes::All(AllScopes::All),
+                Visibility::Only(scopes) => HeldScopes::Only(scopes),
+                Visibility::Nothing => return None,
+            };
+            Some(HeldAuthority {
+                authority: a.name,
+                scopes,
+            })
         })
         .collect();
-    Json(json!({
-        "user": principal.user,
-        "user_id": principal.user_id,
-        "break_glass": principal.break_glass,
-        "grants": principal.grants,
-        "authorities": authorities,
-    }))
+    Json(MeView {
+        user: principal.user.clone(),
+        user_id: principal.user_id,
+        break_glass: principal.break_glass,
+        grants: principal.grants.clone(),
+        authorities,
+    })
 }
 
 /// `GET /api/v1/me/permissions/{authority}?customer=&service=&process=`: whether the caller holds
@@ -35,7 +43,7 @@ pub async fn check_permission(
     Extension(principal): Extension<Principal>,
     Path(name): Path<String>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PermissionAnswer>, ApiError> {
     let definition =
         authority(&name).ok_or_else(|| ApiError::not_found(format_args!("authority {name}")))?;
     let query = QueryParams::parse(query, &["customer", "service", "process"])?;
@@ -49,11 +57,11 @@ pub async fn check_permission(
     if let Some(process) = query.parsed("process", Process::parse)? {
         context.push(Scope::process(process));
     }
-    Ok(Json(json!({
-        "authority": definition.name,
-        "context": context,
-        "allowed": principal.may(definition.name, &context),
-    })))
+    Ok(Json(PermissionAnswer {
+        authority: definition.name,
+        allowed: principal.may(definition.name, &context),
+        context,
+    }))
 }
 
 pub async fn list_my_notifications(
@@ -78,12 +86,15 @@ pub async fn read_notification(
     State(services): State<Services>,
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<NotificationRead>, ApiError> {
     let missing = || ApiError::not_found(format_args!("notification {id}"));
     let notification_id: i64 = id.parse().map_err(|_| missing())?;
     let user_id = principal.user_id.ok_or_else(missing)?;
     if !mark_read(&*services.db, user_id, notification_id, &itsm_http::now()).await? {
         return Err(missing());
     }
-    Ok(Json(json!({ "id": notification_id, "read": true })))
+    Ok(Json(NotificationRead {
+        id: notification_id,
+        read: true,
+    }))
 }

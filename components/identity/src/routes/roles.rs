@@ -3,56 +3,32 @@
 //! authority (`/api/v1/responsibility-matrix`, JSON or CSV), all derived from the one policy
 //! table in `itsm_domain::access`, so what is published is what is enforced.
 
+use crate::views::{AuthorityView, RoleView};
 use axum::Json;
 use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, header};
-use itsm_domain::access::{AUTHORITIES, AuthorityDef, Role, matrix_csv, responsibility_matrix};
+use itsm_domain::access::{AUTHORITIES, Role, matrix_csv, responsibility_matrix};
+use itsm_http::json::Items;
 use itsm_http::{ApiError, QueryParams};
-use serde_json::{Value, json};
 
-fn role_json(role: Role) -> Value {
-    let authorities: Vec<&str> = AUTHORITIES
-        .iter()
-        .filter(|a| a.holders.contains(&role))
-        .map(|a| a.name)
-        .collect();
-    json!({
-        "role": role,
-        "title": role.title(),
-        "description": role.description(),
-        "scope": role.scope_kind(),
-        "read_only": role.is_read_only(),
-        "source": role.source(),
-        "authorities": authorities,
-    })
+pub async fn list_roles() -> Json<Items<RoleView>> {
+    Json(Items::new(
+        Role::ALL.iter().map(|r| RoleView::from(*r)).collect(),
+    ))
 }
 
-fn authority_json(authority: &AuthorityDef) -> Value {
-    json!({
-        "authority": authority.name,
-        "process": authority.process,
-        "description": authority.description,
-        "source": authority.source,
-        "holders": authority.holders,
-    })
-}
-
-pub async fn list_roles() -> Json<Value> {
-    let items: Vec<Value> = Role::ALL.iter().map(|r| role_json(*r)).collect();
-    Json(json!({ "items": items }))
-}
-
-pub async fn get_role(Path(name): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn get_role(Path(name): Path<String>) -> Result<Json<RoleView>, ApiError> {
     let role = Role::parse(&name).map_err(|_| ApiError::not_found(format_args!("role {name}")))?;
-    Ok(Json(role_json(role)))
+    Ok(Json(role.into()))
 }
 
-pub async fn list_authorities() -> Json<Value> {
-    let items: Vec<Value> = AUTHORITIES.iter().map(authority_json).collect();
-    Json(json!({ "items": items }))
+pub async fn list_authorities() -> Json<Items<AuthorityView>> {
+    Json(Items::new(
+        AUTHORITIES.iter().map(AuthorityView::from).collect(),
+    ))
 }
 
 /// JSON by default; CSV for `Accept: text/csv` or `?format=csv` (a spreadsheet link).
@@ -83,5 +59,5 @@ pub async fn get_matrix(
         );
         return Ok(response);
     }
-    Ok(Json(json!({ "items": responsibility_matrix() })).into_response())
+    Ok(Json(Items::new(responsibility_matrix())).into_response())
 }

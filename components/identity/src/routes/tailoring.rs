@@ -6,6 +6,7 @@
 use super::customers::find_customer;
 use super::snapshot;
 use crate::store::customers::{self, ProcessDecision};
+use crate::views::{ContractProcess, ContractProcesses};
 use crate::wire::ProcessDecisionRequest;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
@@ -14,33 +15,27 @@ use itsm_domain::access::{Process, Tailoring, names};
 use itsm_http::audit::{Change, record};
 use itsm_http::{ApiError, ApiJson, Principal, Services};
 use itsm_store::{Sql, in_transaction};
-use serde_json::{Value, json};
 
-async fn processes_of(db: &impl Sql, code: &str) -> Result<Value, ApiError> {
+async fn processes_of(db: &impl Sql, code: &str) -> Result<ContractProcesses, ApiError> {
     let decisions = customers::process_decisions(db, code).await?;
-    let items: Vec<Value> = Process::ALL
+    let items = Process::ALL
         .iter()
         .map(|process| {
             let decision = decisions.iter().find(|d| d.process == process.as_str());
-            json!({
-                "process": process,
-                "title": process.title(),
-                "tailoring": process.tailoring(),
-                "enabled": decision.is_none_or(|d| d.enabled),
-                "decided_by": decision.map(|d| &d.decided_by),
-                "decided_at": decision.map(|d| &d.decided_at),
-                "reason": decision.and_then(|d| d.reason.as_ref()),
-            })
+            ContractProcess::new(*process, decision)
         })
         .collect();
-    Ok(json!({ "customer": code, "items": items }))
+    Ok(ContractProcesses {
+        customer: code.to_owned(),
+        items,
+    })
 }
 
 pub async fn list_processes(
     State(services): State<Services>,
     Extension(principal): Extension<Principal>,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ContractProcesses>, ApiError> {
     let customer = find_customer(&*services.db, &principal, &code).await?;
     Ok(Json(processes_of(&*services.db, &customer.code).await?))
 }
@@ -50,7 +45,7 @@ pub async fn set_process(
     Extension(principal): Extension<Principal>,
     Path((code, process)): Path<(String, String)>,
     ApiJson(request): ApiJson<ProcessDecisionRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ContractProcesses>, ApiError> {
     principal.require(names::CONTRACT_PROCESSES_SET)?;
     let process = Process::parse(&process)
         .map_err(|_| ApiError::not_found(format_args!("process {process}")))?;

@@ -4,6 +4,7 @@
 use super::find_user;
 use crate::store::tokens::{self, Token};
 use crate::store::users::User;
+use crate::views::NewTokenView;
 use crate::wire::CreateTokenRequest;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -16,6 +17,7 @@ use itsm_domain::FieldError;
 use itsm_domain::access::names;
 use itsm_http::audit::{Change, record};
 use itsm_http::auth::hash_token;
+use itsm_http::json::Items;
 use itsm_http::{ApiError, ApiJson, Principal, QueryParams, Services};
 use itsm_store::{Sql, in_transaction};
 
@@ -88,9 +90,11 @@ pub async fn create_token(
         Ok((token, user))
     })
     .await?;
-    let mut body = serde_json::to_value(&token).unwrap_or_default();
-    body["user"] = user.user_name.into();
-    body["token"] = secret.into();
+    let body = NewTokenView {
+        token,
+        user: user.user_name,
+        secret,
+    };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
@@ -98,11 +102,12 @@ pub async fn list_tokens(
     State(services): State<Services>,
     Extension(principal): Extension<Principal>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Items<Token>>, ApiError> {
     let query = QueryParams::parse(query, &["user"])?;
     let user = owner(&*services.db, &principal, query.get("user")).await?;
-    let items = tokens::list_tokens(&*services.db, user.id).await?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(Items::new(
+        tokens::list_tokens(&*services.db, user.id).await?,
+    )))
 }
 
 /// Revoking is idempotent: a token already revoked is answered as it stands.

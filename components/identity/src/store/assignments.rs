@@ -5,7 +5,7 @@ use itsm_domain::access::{Scope, ScopeKind};
 use itsm_store::{Row, Sql, StoreError, Value};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Assignment {
     pub id: i64,
     pub user_id: i64,
@@ -27,7 +27,7 @@ pub struct Assignment {
 }
 
 /// Where an assignment stands at a moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AssignmentState {
     Live,

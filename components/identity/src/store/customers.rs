@@ -4,7 +4,7 @@
 use itsm_store::{Row, Sql, StoreError, Value};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Customer {
     #[serde(skip)]
     pub id: i64,
@@ -113,7 +113,7 @@ pub async fn list_customers(
 }
 
 /// A stored tailoring decision.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ProcessDecision {
     pub process: String,
     pub enabled: bool,

@@ -4,7 +4,7 @@
 use itsm_store::{Row, Sql, StoreError};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Notification {
     pub id: i64,
     pub kind: String,

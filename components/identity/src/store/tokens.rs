@@ -3,7 +3,7 @@
 use itsm_store::{Row, Sql, StoreError};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Token {
     pub id: i64,
     pub user_id: i64,

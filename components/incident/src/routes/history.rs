@@ -6,17 +6,19 @@ use crate::store::NoteKind;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use itsm_domain::access::Visibility;
+use itsm_http::json::Items;
 use itsm_http::{ApiError, Principal, Services};
+use itsm_store::HistoryEntry;
 
 pub async fn get_history(
     State(services): State<Services>,
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Items<HistoryEntry>>, ApiError> {
     let incident = find_visible(&*services.db, &principal, parse_id(&id)?).await?;
     let mut entries = itsm_store::record_history(&*services.db, "incident", incident.id).await?;
     if principal.visibility(READ) != Visibility::All {
         entries.retain(|entry| entry.action != NoteKind::WorkNote.as_str());
     }
-    Ok(Json(serde_json::json!({ "items": entries })))
+    Ok(Json(Items::new(entries)))
 }

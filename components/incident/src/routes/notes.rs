@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use itsm_domain::access::Visibility;
 use itsm_http::audit::{Change, record};
+use itsm_http::json::Items;
 use itsm_http::{ApiError, ApiJson, Principal, Services};
 use itsm_store::in_transaction;
 
@@ -99,5 +100,5 @@ async fn list_notes(
         });
     }
     let notes = store::list_notes(&*services.db, incident.id, kind).await?;
-    Ok(Json(serde_json::json!({ "items": notes })).into_response())
+    Ok(Json(Items::new(notes)).into_response())
 }

@@ -4,7 +4,9 @@
 
 use super::{CONFIGURE, READ};
 use crate::store;
-use crate::wire::{PRIORITIES, PriorityCell, PriorityMatrixRequest, parse_enum};
+use crate::wire::{
+    PRIORITIES, PriorityCell, PriorityMatrixRequest, PriorityMatrixResponse, parse_enum,
+};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::response::{IntoResponse, Response};
@@ -44,7 +46,9 @@ pub async fn put_priority_matrix(
             "the priority matrix",
         )?;
         store::replace_matrix(db, &matrix).await?;
-        let (before, after) = (to_json(&current), to_json(&matrix));
+        let snapshot =
+            |m: &PriorityMatrix| serde_json::to_value(to_response(m)).unwrap_or_default();
+        let (before, after) = (snapshot(&current), snapshot(&matrix));
         let change = Change {
             entity_type: "incident_priority_matrix",
             entity_id: 0,
@@ -105,8 +109,8 @@ fn version(matrix: &PriorityMatrix) -> i64 {
     })
 }
 
-fn to_json(matrix: &PriorityMatrix) -> serde_json::Value {
-    let cells: Vec<PriorityCell> = matrix
+fn to_response(matrix: &PriorityMatrix) -> PriorityMatrixResponse {
+    let cells = matrix
         .cells()
         .into_iter()
         .map(|(impact, urgency, priority)| PriorityCell {
@@ -115,11 +119,11 @@ fn to_json(matrix: &PriorityMatrix) -> serde_json::Value {
             priority,
         })
         .collect();
-    serde_json::json!({ "cells": cells })
+    PriorityMatrixResponse { cells }
 }
 
 fn respond(matrix: &PriorityMatrix) -> Response {
-    let mut response = Json(to_json(matrix)).into_response();
+    let mut response = Json(to_response(matrix)).into_response();
     if let Ok(tag) = HeaderValue::from_str(&etag::etag(version(matrix))) {
         response.headers_mut().insert(header::ETAG, tag);
     }

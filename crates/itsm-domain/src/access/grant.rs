@@ -5,7 +5,9 @@ use super::process::Process;
 use super::role::Role;
 use super::scope::{Scope, ScopeKind};
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Grant {
     pub role: Role,
     pub scope: Option<Scope>,

@@ -6,7 +6,7 @@ use super::process::Process;
 use super::role::Role;
 use super::scope::ScopeKind;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct MatrixRow {
     pub role: Role,
     /// What the role's grants are scoped to, if anything.

@@ -13,7 +13,9 @@ text_enum! {
 }
 
 /// One process, service or customer, by its key (process name, service code, customer code).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Scope {
     pub kind: ScopeKind,
     pub key: String,
