@@ -77,6 +77,11 @@ fn describe_users(doc: &mut ApiDoc) {
         .authority(names::USER_WRITE)
         .body::<CreateUserRequest>()
         .created::<User>("The new user.")
+        .links(
+            "user",
+            "$response.body#/id",
+            &["getUser", "updateUser", "listUserRoles", "grantRole"],
+        )
         .fails(409, "The user name is taken.")
         .add();
     doc.get("/api/v1/users/{user}", "getUser", "Read a user")
@@ -124,6 +129,7 @@ fn describe_assignments(doc: &mut ApiDoc) {
         .path_param("user", USER)
         .body::<GrantRequest>()
         .created::<AssignmentResponse>("The new assignment.")
+        .links("id", "$response.body#/id", &["getRoleAssignment", "getRoleAssignmentHistory", "revokeRoleAssignment", "reevaluateRoleAssignment"])
         .fails(409, "The user already holds this role in this scope.")
         .add();
     doc.get(
@@ -253,6 +259,7 @@ fn describe_tokens(doc: &mut ApiDoc) {
         .describe("The secret is in this answer only. Tokens expire after 90 days unless `expires_at` says otherwise (at most 366 days). Creating one for another user needs `token.manage`.")
         .body::<CreateTokenRequest>()
         .created::<NewTokenView>("The token, with its secret.")
+        .links("id", "$response.body#/id", &["revokeToken"])
         .fails(409, "The user already has a live token with this label.")
         .add();
     doc.post("/api/v1/tokens/{id}/revoke", "revokeToken", "Revoke an API token")
@@ -283,6 +290,18 @@ fn describe_customers(doc: &mut ApiDoc) {
     .authority(names::CUSTOMER_WRITE)
     .body::<CreateCustomerRequest>()
     .created::<Customer>("The new customer.")
+    .links(
+        "code",
+        "$response.body#/code",
+        &[
+            "getCustomer",
+            "updateCustomer",
+            "listContacts",
+            "createContact",
+            "listContractProcesses",
+            "setContractProcess",
+        ],
+    )
     .fails(409, "The customer code is taken.")
     .add();
     doc.get(

@@ -8,6 +8,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// User names and customer codes: short, lowercase, safe in paths, scopes and logs.
+pub const CODE_PATTERN: &str = "^[a-z0-9._-]{1,64}$";
+
+/// Checks a code against [`CODE_PATTERN`].
 pub fn parse_code(text: &str) -> Result<String, String> {
     let ok = (1..=64).contains(&text.len())
         && text
@@ -48,9 +51,12 @@ fn parse_reason(text: &str) -> Result<String, String> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
+    #[schemars(regex(pattern = CODE_PATTERN))]
     pub user_name: String,
+    #[schemars(with = "Label")]
     pub display_name: String,
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub email: Option<String>,
 }
 
@@ -81,8 +87,10 @@ impl CreateUserRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub display_name: Option<String>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
+    #[schemars(with = "Option<Option<Label>>")]
     pub email: Option<Option<String>>,
     /// `false` deactivates the user (their tokens stop working); `true` reactivates.
     #[serde(default)]
@@ -122,6 +130,7 @@ impl UpdateUserRequest {
 pub struct ScopeInput {
     #[schemars(with = "ScopeKind")]
     pub kind: String,
+    #[schemars(regex(pattern = CODE_PATTERN))]
     pub key: String,
 }
 
@@ -132,10 +141,13 @@ pub struct GrantRequest {
     pub role: String,
     #[serde(default)]
     pub scope: Option<ScopeInput>,
+    #[schemars(with = "Reason")]
     pub reason: String,
     #[serde(default)]
+    #[schemars(extend("format" = "date-time"))]
     pub valid_until: Option<String>,
     #[serde(default)]
+    #[schemars(extend("format" = "date-time"))]
     pub reevaluate_by: Option<String>,
 }
 
@@ -200,6 +212,7 @@ impl GrantRequest {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
+    #[schemars(with = "Reason")]
     pub reason: String,
 }
 
@@ -218,8 +231,10 @@ impl RevokeRequest {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReevaluateRequest {
+    #[schemars(with = "Reason")]
     pub reason: String,
     #[serde(default)]
+    #[schemars(extend("format" = "date-time"))]
     pub reevaluate_by: Option<String>,
 }
 
@@ -248,9 +263,11 @@ impl ReevaluateRequest {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
+    #[schemars(with = "Label")]
     pub label: String,
     /// When the token stops working; 90 days from now when left out.
     #[serde(default)]
+    #[schemars(extend("format" = "date-time"))]
     pub expires_at: Option<String>,
     /// Another user's id or name, for administrators issuing tokens to bots.
     #[serde(default)]
@@ -300,9 +317,12 @@ impl CreateTokenRequest {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequest {
+    #[schemars(regex(pattern = CODE_PATTERN))]
     pub code: String,
+    #[schemars(with = "Label")]
     pub name: String,
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub contract_reference: Option<String>,
 }
 
@@ -337,8 +357,10 @@ impl CreateCustomerRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateCustomerRequest {
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
+    #[schemars(with = "Option<Option<Label>>")]
     pub contract_reference: Option<Option<String>>,
 }
 
@@ -372,9 +394,12 @@ impl UpdateCustomerRequest {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateContactRequest {
+    #[schemars(regex(pattern = CODE_PATTERN))]
     pub user_name: String,
+    #[schemars(with = "Label")]
     pub display_name: String,
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub email: Option<String>,
 }
 
@@ -393,6 +418,7 @@ impl CreateContactRequest {
 #[serde(deny_unknown_fields)]
 pub struct ProcessDecisionRequest {
     pub enabled: bool,
+    #[schemars(with = "Reason")]
     pub reason: String,
 }
 

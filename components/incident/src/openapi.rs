@@ -22,6 +22,21 @@ pub fn describe(doc: &mut ApiDoc) {
         .describe("Priority follows from impact and urgency through the priority matrix. A customer contact's incident belongs to their organisation.")
         .body::<CreateIncidentRequest>()
         .created::<IncidentResponse>("The recorded incident.")
+        .links(
+            "id",
+            "$response.body#/id",
+            &[
+                "getIncident",
+                "updateIncident",
+                "assignIncident",
+                "listComments",
+                "addComment",
+                "listWorkNotes",
+                "addWorkNote",
+                "getIncidentHistory",
+                "transitionIncident",
+            ],
+        )
         .add();
     doc.get("/api/v1/incidents", "listIncidents", "List incidents, newest first")
         .tag(TAG)

@@ -13,32 +13,39 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateIncidentRequest {
-    #[schemars(length(max = 160))]
+    #[schemars(with = "ShortDescription")]
     pub short_description: String,
     #[serde(default)]
-    #[schemars(length(max = 4000))]
+    #[schemars(with = "Option<Description>")]
     pub description: Option<String>,
     #[schemars(with = "Impact")]
     pub impact: String,
     #[schemars(with = "Urgency")]
     pub urgency: String,
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub category: Option<String>,
+    #[schemars(with = "Label")]
     pub caller: String,
     /// How the incident was reported; `api` when left out.
     #[serde(default)]
     #[schemars(with = "Option<Channel>")]
     pub channel: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub assignment_group: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub assignee: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub configuration_item: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub service: Option<String>,
     /// The customer organisation's code; a customer contact's own when left out.
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub customer: Option<String>,
 }
 
@@ -139,8 +146,10 @@ impl TryFrom<CreateIncidentRequest> for NewIncident {
 #[serde(deny_unknown_fields)]
 pub struct UpdateIncidentRequest {
     #[serde(default)]
+    #[schemars(with = "Option<ShortDescription>")]
     pub short_description: Option<String>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
+    #[schemars(with = "Option<Option<Description>>")]
     pub description: Option<Option<String>>,
     #[serde(default)]
     #[schemars(with = "Option<Impact>")]
@@ -149,19 +158,25 @@ pub struct UpdateIncidentRequest {
     #[schemars(with = "Option<Urgency>")]
     pub urgency: Option<String>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
+    #[schemars(with = "Option<Option<Label>>")]
     pub category: Option<Option<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<Label>")]
     pub caller: Option<String>,
     #[serde(default)]
     #[schemars(with = "Option<Channel>")]
     pub channel: Option<String>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
+    #[schemars(with = "Option<Option<Label>>")]
     pub assignment_group: Option<Option<String>>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
+    #[schemars(with = "Option<Option<Label>>")]
     pub assignee: Option<Option<String>>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
+    #[schemars(with = "Option<Option<Label>>")]
     pub configuration_item: Option<Option<String>>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
+    #[schemars(with = "Option<Option<Label>>")]
     pub service: Option<Option<String>>,
 }
 
@@ -170,8 +185,10 @@ pub struct UpdateIncidentRequest {
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
     #[serde(default, deserialize_with = "itsm_http::json::present")]
+    #[schemars(with = "Option<Option<Label>>")]
     pub assignment_group: Option<Option<String>>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
+    #[schemars(with = "Option<Option<Label>>")]
     pub assignee: Option<Option<String>>,
 }
 
@@ -188,8 +205,10 @@ pub struct TransitionRequest {
     #[schemars(with = "Option<ResolutionCode>")]
     pub resolution_code: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<Description>")]
     pub resolution_notes: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<Reason>")]
     pub reason: Option<String>,
 }
 
@@ -302,7 +321,7 @@ impl Transition {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteRequest {
-    #[schemars(length(max = 4000))]
+    #[schemars(with = "CommentBody")]
     pub body: String,
 }
 

@@ -22,6 +22,27 @@ pub type CommentBody = BoundedText<COMMENT_BODY_MAX_CHARS>;
 #[serde(transparent)]
 pub struct BoundedText<const MAX: usize>(String);
 
+/// Documented as what `parse` accepts, bar the control characters JSON Schema cannot express
+/// simply: 1 to `MAX` characters, not all white space.
+impl<const MAX: usize> schemars::JsonSchema for BoundedText<MAX> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Text{MAX}").into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX,
+            "pattern": "\\S",
+        })
+    }
+}
+
 impl<const MAX: usize> BoundedText<MAX> {
     pub const MAX_CHARS: usize = MAX;
 

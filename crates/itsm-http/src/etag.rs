@@ -13,15 +13,27 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<Vec<String>>, ApiError> {
     let Some(value) = headers.get(http::header::IF_MATCH) else {
         return Ok(None);
     };
-    let text = value
-        .to_str()
-        .map_err(|_| ApiError::bad_field("If-Match", "must be an entity tag such as \"3\""))?;
+    let malformed = || ApiError::bad_field("If-Match", "must be an entity tag such as \"3\"");
+    let text = value.to_str().map_err(|_| malformed())?;
     if text.trim() == "*" {
         return Ok(None);
     }
-    Ok(Some(
-        text.split(',').map(|tag| tag.trim().to_owned()).collect(),
-    ))
+    let tags: Vec<String> = text.split(',').map(|tag| tag.trim().to_owned()).collect();
+    // An empty or unquoted value is a client mistake, not a version that failed to match.
+    if tags.iter().all(|tag| is_entity_tag(tag)) {
+        Ok(Some(tags))
+    } else {
+        Err(malformed())
+    }
+}
+
+/// `"opaque"` or `W/"opaque"` (RFC 9110 §8.8.3).
+fn is_entity_tag(tag: &str) -> bool {
+    let opaque = tag.strip_prefix("W/").unwrap_or(tag);
+    opaque.len() >= 2
+        && opaque.starts_with('"')
+        && opaque.ends_with('"')
+        && !opaque[1..opaque.len() - 1].contains('"')
 }
 
 /// 412 unless the current version is among those required; weak tags never match (RFC 9110
@@ -69,6 +81,9 @@ mod tests {
     #[test]
     fn star_or_no_header_requires_nothing_and_weak_tags_never_match() {
         assert_eq!(if_match(&HeaderMap::new()).expect("none"), None);
+        for malformed in ["", " ", "3", "\"3", "\"3\", 4", "W/3"] {
+            assert!(if_match(&headers(malformed)).is_err(), "{malformed:?}");
+        }
         assert_eq!(if_match(&headers("*")).expect("star"), None);
         let weak = if_match(&headers("W/\"3\"")).expect("weak");
         assert!(check(weak.as_deref(), 3, "x").is_err());

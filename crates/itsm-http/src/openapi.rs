@@ -429,6 +429,29 @@ impl<'d> OperationDoc<'d> {
         self
     }
 
+    /// OpenAPI links from the success answer: `parameter` of each named operation takes its
+    /// value from `expression` (such as `$response.body#/id`), so clients and fuzzers can follow
+    /// a new record to what can be done with it. Call after the success answer is set.
+    pub fn links(mut self, parameter: &str, expression: &str, operation_ids: &[&str]) -> Self {
+        let success = self
+            .responses
+            .iter_mut()
+            .find(|(status, _)| status.starts_with('2'))
+            .map(|(_, response)| response);
+        if let Some(response) = success {
+            let links: Map<String, Value> = operation_ids
+                .iter()
+                .map(|id| {
+                    let link =
+                        json!({ "operationId": id, "parameters": { parameter: expression } });
+                    ((*id).to_owned(), link)
+                })
+                .collect();
+            response["links"] = links.into();
+        }
+        self
+    }
+
     /// Another problem answer this operation gives, such as 409 for a duplicate.
     pub fn fails(mut self, status: u16, description: &str) -> Self {
         self.responses
