@@ -37,6 +37,14 @@ pub fn engine() -> anyhow::Result<&'static Engine> {
     Ok(engine)
 }
 
+/// A freed instance's function table is reset by hand, not handed back to the kernel: otherwise
+/// every request's instance faults the table in again, and on a multi-threaded host each
+/// copy-on-write fault costs a TLB shootdown on every core. Measured with `bench/run.sh`: about
+/// 7% more requests per second, instantiation time unchanged. (Keeping linear memory resident
+/// as well was tried: 2 MiB gave a little more throughput but doubled instantiation time, as the
+/// reset copies every kept byte.)
+const TABLE_KEEP_RESIDENT_BYTES: usize = 1 << 20;
+
 fn build_engine() -> anyhow::Result<Engine> {
     let mut config = Config::new();
     config.wasm_component_model(true);
@@ -49,7 +57,8 @@ fn build_engine() -> anyhow::Result<Engine> {
         .total_tables(1024)
         .total_stacks(512)
         .max_memory_size(128 << 20)
-        .max_unused_warm_slots(64);
+        .max_unused_warm_slots(64)
+        .table_keep_resident(TABLE_KEEP_RESIDENT_BYTES);
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Engine::new(&config).map_err(anyhow::Error::from)
 }
