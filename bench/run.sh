@@ -17,14 +17,8 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 cargo build --release -p itsm-host
 ./target/release/itsm-host build >/dev/null
 
-state=$(mktemp -d)
-trap 'kill "$host" 2>/dev/null || true; rm -rf "$state"' EXIT
-./target/release/itsm-host up --listen "127.0.0.1:$port" --state-dir "$state" --stats 2>"$state/host.log" &
-host=$!
-for _ in $(seq 100); do
-  curl -fs "http://127.0.0.1:$port/.well-known/spin/health" >/dev/null && break
-  sleep 0.1
-done
+. scripts/host.sh
+start_host ./target/release/itsm-host "$port" --stats
 
 echo "== warm-up (2 s), then ${duration} s of POST /api/v1/incidents with 8 connections"
 wrk -t1 -c8 -d2s -s bench/create_incident.lua "http://127.0.0.1:$port/api/v1/incidents" >/dev/null

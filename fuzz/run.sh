@@ -23,17 +23,8 @@ fi
 cargo build -p itsm-host
 ./target/debug/itsm-host build >/dev/null
 
-state=$(mktemp -d)
-trap 'kill "$host" 2>/dev/null || true; rm -rf "$state"' EXIT
-./target/debug/itsm-host up --listen "127.0.0.1:$port" --state-dir "$state" 2>"$state/host.log" &
-host=$!
-# A debug host compiles the components before it listens: allow it a few minutes.
-for _ in $(seq 600); do
-  curl -fs "http://127.0.0.1:$port/.well-known/spin/health" >/dev/null && break
-  kill -0 "$host" 2>/dev/null || { cat "$state/host.log"; exit 1; }
-  sleep 0.5
-done
-curl -fs "http://127.0.0.1:$port/.well-known/spin/health" >/dev/null || { echo "the host did not start"; exit 1; }
+. scripts/host.sh
+start_host ./target/debug/itsm-host "$port"
 
 "$venv/bin/schemathesis" run openapi.json \
   --url "http://127.0.0.1:$port" \

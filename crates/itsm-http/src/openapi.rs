@@ -166,6 +166,11 @@ impl ApiDoc {
     /// The finished document. Panics if a request and a response type share a name but not a
     /// schema: that is a bug in the wire types, found when the document is generated.
     pub fn into_document(mut self, title: &str, version: &str, description: &str) -> Value {
+        let problem_ref: Value = self
+            .responses
+            .subschema_for::<crate::problem::Problem>()
+            .into();
+        debug_assert_eq!(problem_ref["$ref"], PROBLEM);
         let mut schemas = self.requests.take_definitions(true);
         for (name, schema) in self.responses.take_definitions(true) {
             match schemas.get(&name) {
@@ -177,7 +182,6 @@ impl ApiDoc {
                 }
             }
         }
-        schemas.insert("Problem".to_owned(), problem_schema());
         let schemas: BTreeMap<String, Value> = schemas.into_iter().collect();
         let responses: BTreeMap<&str, Value> = SHARED_ANSWERS
             .iter()
@@ -534,31 +538,6 @@ fn problem(description: &str) -> Value {
 
 fn etag_header() -> Value {
     json!({ "description": "The record's version, for If-Match.", "schema": { "type": "string" } })
-}
-
-/// RFC 9457 problem details, with this API's extensions.
-fn problem_schema() -> Value {
-    json!({
-        "type": "object",
-        "required": ["type", "title", "status", "detail"],
-        "properties": {
-            "type": { "type": "string", "description": "A URI naming the kind of problem." },
-            "title": { "type": "string" },
-            "status": { "type": "integer" },
-            "detail": { "type": "string" },
-            "errors": {
-                "type": "array",
-                "description": "Each bad field, by name.",
-                "items": {
-                    "type": "object",
-                    "required": ["field", "message"],
-                    "properties": { "field": { "type": "string" }, "message": { "type": "string" } }
-                }
-            },
-            "allowed_actions": { "type": "array", "items": { "type": "string" }, "description": "On 409: what the record's state allows now." },
-            "authority": { "type": "string", "description": "On 403: the missing authority." }
-        }
-    })
 }
 
 #[cfg(test)]

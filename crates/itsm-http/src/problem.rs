@@ -55,15 +55,20 @@ pub enum ApiError {
     Internal(String),
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+// The OpenAPI document's `Problem` schema is derived from this struct.
+/// RFC 9457 problem details, with this API's extensions.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Problem<'a> {
+    /// A URN naming the kind of problem.
     #[serde(rename = "type")]
     kind: String,
     title: &'a str,
     status: u16,
     detail: String,
+    /// Each bad field, by name.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [FieldError],
+    /// On 409: what the record's state allows now.
     #[serde(skip_serializing_if = "Option::is_none")]
     allowed_actions: Option<&'a [String]>,
     /// On 403: the authority that was missing.
