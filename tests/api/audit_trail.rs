@@ -1,12 +1,7 @@
 //! The audit trail for auditors: the global query, and the hash chain verifying until a row is
 //! altered directly in SQLite, when verification names the first broken entry.
 
-use itsm_api_tests::{TestApp, incident};
-use serde_json::Value;
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.expect("json")
-}
+use itsm_api_tests::{TestApp, incident, json_of};
 
 #[tokio::test]
 async fn the_chain_verifies_until_a_row_is_altered_behind_the_apis_back() {

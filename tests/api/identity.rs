@@ -3,12 +3,8 @@
 //! tokens shown once, revoked, expired and audited; customers and process tailoring; and the
 //! rate limit.
 
-use itsm_api_tests::{TestApp, problem};
+use itsm_api_tests::{TestApp, json_of, problem};
 use serde_json::{Value, json};
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.expect("json")
-}
 
 #[tokio::test]
 async fn bad_grants_are_refused_clearly_recorded_and_change_nothing() {

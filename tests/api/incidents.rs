@@ -1,7 +1,7 @@
 //! The incident API end to end: health, authentication, the lifecycle with its audit trail,
 //! assignment, lists, notes, and the priority matrix as data.
 
-use itsm_api_tests::{TestApp, incident, problem};
+use itsm_api_tests::{TestApp, incident, json_with, problem};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -83,13 +83,7 @@ async fn an_incident_moves_through_its_states_and_every_step_is_in_its_history()
     ];
     for (action, body, expected) in &steps {
         let response = app.transition(&created["id"], action, body).await;
-        assert_eq!(
-            response.status(),
-            200,
-            "{action}: {}",
-            response.text().await.unwrap_or_default()
-        );
-        let incident: Value = response.json().await.expect("json");
+        let incident = json_with(response, 200).await;
         assert_eq!(incident["state"], *expected, "after {action}");
     }
     let closed: Value = app

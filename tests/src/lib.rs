@@ -119,14 +119,7 @@ impl TestApp {
 
     /// Creates an incident from `body` and returns it, asserting the 201.
     pub async fn create_incident(&self, body: &Value) -> Value {
-        let response = self.post("/api/v1/incidents", body).await;
-        assert_eq!(
-            response.status(),
-            201,
-            "create failed: {}",
-            response.text().await.unwrap_or_default()
-        );
-        response.json().await.expect("an incident")
+        json_with(self.post("/api/v1/incidents", body).await, 201).await
     }
 
     /// Applies a transition (`resolve`, `hold`, …) and returns the response.
@@ -166,12 +159,7 @@ impl TestApp {
                 &serde_json::json!({ "user_name": user_name, "display_name": user_name }),
             )
             .await;
-        assert_eq!(
-            created.status(),
-            201,
-            "{}",
-            created.text().await.unwrap_or_default()
-        );
+        json_with(created, 201).await;
         for (role, scope) in grants {
             let mut body = serde_json::json!({ "role": role, "reason": "test fixture" });
             if let Some((kind, key)) = scope.and_then(|s| s.split_once(':')) {
@@ -180,12 +168,7 @@ impl TestApp {
             let granted = self
                 .post(&format!("/api/v1/users/{user_name}/roles"), &body)
                 .await;
-            assert_eq!(
-                granted.status(),
-                201,
-                "{}",
-                granted.text().await.unwrap_or_default()
-            );
+            json_with(granted, 201).await;
         }
         self.token_for(user_name).await
     }
@@ -198,13 +181,7 @@ impl TestApp {
                 &serde_json::json!({ "label": "test", "user": user_name }),
             )
             .await;
-        assert_eq!(
-            token.status(),
-            201,
-            "{}",
-            token.text().await.unwrap_or_default()
-        );
-        let body: Value = token.json().await.expect("token json");
+        let body = json_with(token, 201).await;
         body["token"]
             .as_str()
             .expect("the token is shown")
@@ -219,12 +196,7 @@ impl TestApp {
                 &serde_json::json!({ "code": code, "name": code.to_uppercase() }),
             )
             .await;
-        assert_eq!(
-            created.status(),
-            201,
-            "{}",
-            created.text().await.unwrap_or_default()
-        );
+        json_with(created, 201).await;
     }
 
     pub fn sqlite_path(&self) -> PathBuf {
@@ -243,6 +215,20 @@ pub fn incident(short_description: &str) -> Value {
         "caller": "ann.lee",
         "channel": "phone"
     })
+}
+
+/// The JSON body of an answer.
+pub async fn json_of(response: Response) -> Value {
+    response.json().await.expect("a JSON body")
+}
+
+/// The JSON body of an answer, asserting its status; on another status the failure shows the
+/// body, which names what went wrong.
+pub async fn json_with(response: Response, status: u16) -> Value {
+    let actual = response.status();
+    let text = response.text().await.unwrap_or_default();
+    assert_eq!(actual, status, "{text}");
+    serde_json::from_str(&text).expect("a JSON body")
 }
 
 /// The body of a problem+json answer, asserting its content type and status.

@@ -359,10 +359,6 @@ impl<'a> IncidentResponse<'a> {
                 .collect(),
         }
     }
-
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
-    }
 }
 
 /// The human number of a stored incident (ids from the database are always positive).

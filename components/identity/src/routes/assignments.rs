@@ -148,15 +148,9 @@ pub async fn grant(
         version: 1,
     };
     assignment.id = assignments::insert_assignment(db, &assignment).await?;
-    let after = serde_json::to_value(view(&assignment, now)).unwrap_or_default();
-    let change = Change {
-        entity_type: "role_assignment",
-        entity_id: assignment.id,
-        action: "grant",
-        before: None,
-        after: Some(&after),
-        reason: Some(&new.reason),
-    };
+    let change = Change::new("role_assignment", assignment.id, "grant")
+        .after(&view(&assignment, now))
+        .reason(new.reason.as_str());
     record(db, principal, &change, now).await?;
     let until = assignment
         .valid_until
@@ -213,14 +207,9 @@ async fn record_refusal(
         return;
     }
     let reason = error.to_string();
-    let change = Change {
-        entity_type: "user",
-        entity_id: principal.user_id.unwrap_or(0),
-        action: "role.grant.refused",
-        before: None,
-        after: Some(attempt),
-        reason: Some(&reason),
-    };
+    let change = Change::new("user", principal.user_id.unwrap_or(0), "role.grant.refused")
+        .after(attempt)
+        .reason(reason.as_str());
     let recorded = in_transaction(db, async |db| record(db, principal, &change, now).await).await;
     if let Err(failure) = recorded {
         eprintln!("could not record a refused grant: {failure}");
@@ -469,16 +458,10 @@ async fn change_assignment(
             return Err(ApiError::lost_race("the role assignment"));
         }
         next.version = current.version + 1;
-        let before = serde_json::to_value(view(&current, &now)).unwrap_or_default();
-        let after = serde_json::to_value(view(&next, &now)).unwrap_or_default();
-        let audited = Change {
-            entity_type: "role_assignment",
-            entity_id: next.id,
-            action,
-            before: Some(&before),
-            after: Some(&after),
-            reason: Some(reason),
-        };
+        let audited = Change::new("role_assignment", next.id, action)
+            .before(&view(&current, &now))
+            .after(&view(&next, &now))
+            .reason(reason);
         record(db, principal, &audited, &now).await?;
         let (kind, subject) = match action {
             "revoke" => (

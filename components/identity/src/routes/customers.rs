@@ -2,8 +2,8 @@
 //! holding the customer role scoped to one customer; contacts see only their own organisation.
 
 use super::assignments::grant;
-use super::users::{add_user, created};
-use super::{respond, snapshot};
+use super::respond;
+use super::users::add_user;
 use crate::store::assignments::{self, AssignmentFilter, Which};
 use crate::store::customers::{self, Customer};
 use crate::wire::{CreateContactRequest, CreateCustomerRequest, NewGrant, UpdateCustomerRequest};
@@ -71,11 +71,10 @@ pub async fn create_customer(
             version: 1,
         };
         customer.id = customers::insert_customer(db, &customer).await?;
-        let after = snapshot(&customer);
         record(
             db,
             &principal,
-            &created("customer", customer.id, &after),
+            &Change::created("customer", customer.id, &customer),
             &now,
         )
         .await?;
@@ -133,15 +132,9 @@ pub async fn update_customer(
             return Err(ApiError::lost_race("the customer"));
         }
         next.version = current.version + 1;
-        let (before, after) = (snapshot(&current), snapshot(&next));
-        let change = Change {
-            entity_type: "customer",
-            entity_id: next.id,
-            action: "update",
-            before: Some(&before),
-            after: Some(&after),
-            reason: None,
-        };
+        let change = Change::new("customer", next.id, "update")
+            .before(&current)
+            .after(&next);
         record(db, &principal, &change, &now).await?;
         Ok(next)
     })

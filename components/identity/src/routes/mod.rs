@@ -49,11 +49,6 @@ pub fn respond<T: Serialize>(
     response
 }
 
-/// The JSON snapshot of a record for the audit trail.
-pub fn snapshot<T: Serialize>(record: &T) -> serde_json::Value {
-    serde_json::to_value(record).unwrap_or_default()
-}
-
 /// Tells a user about a change to their roles.
 pub async fn notify(
     db: &impl Sql,

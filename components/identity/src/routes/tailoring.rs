@@ -4,7 +4,6 @@
 //! switch a tailorable one on or off. Mandatory processes are always on.
 
 use super::customers::find_customer;
-use super::snapshot;
 use crate::store::customers::{self, ProcessDecision};
 use crate::views::{ContractProcess, ContractProcesses};
 use crate::wire::ProcessDecisionRequest;
@@ -77,15 +76,9 @@ pub async fn set_process(
         } else {
             "process.switch_off"
         };
-        let recorded = snapshot(&stored);
-        let change = Change {
-            entity_type: "customer",
-            entity_id: customer.id,
-            action,
-            before: None,
-            after: Some(&recorded),
-            reason: Some(&decision.reason),
-        };
+        let change = Change::new("customer", customer.id, action)
+            .after(&stored)
+            .reason(decision.reason.as_str());
         record(db, &principal, &change, &now).await?;
         Ok::<_, ApiError>(after)
     })

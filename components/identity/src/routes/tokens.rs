@@ -77,16 +77,13 @@ pub async fn create_token(
             last_used_at: None,
         };
         token.id = tokens::insert_token(db, &token, &hash_token(&secret)).await?;
-        let after = serde_json::to_value(&token).unwrap_or_default();
-        let change = Change {
-            entity_type: "api_token",
-            entity_id: token.id,
-            action: "create",
-            before: None,
-            after: Some(&after),
-            reason: None,
-        };
-        record(db, &principal, &change, &now).await?;
+        record(
+            db,
+            &principal,
+            &Change::created("api_token", token.id, &token),
+            &now,
+        )
+        .await?;
         Ok((token, user))
     })
     .await?;
@@ -133,18 +130,9 @@ pub async fn revoke_token(
         let after = tokens::load_token(db, token_id)
             .await?
             .ok_or_else(missing)?;
-        let (b, a) = (
-            serde_json::to_value(&before).unwrap_or_default(),
-            serde_json::to_value(&after).unwrap_or_default(),
-        );
-        let change = Change {
-            entity_type: "api_token",
-            entity_id: token_id,
-            action: "revoke",
-            before: Some(&b),
-            after: Some(&a),
-            reason: None,
-        };
+        let change = Change::new("api_token", token_id, "revoke")
+            .before(&before)
+            .after(&after);
         record(db, &principal, &change, &now).await?;
         Ok(after)
     })

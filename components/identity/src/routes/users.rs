@@ -1,6 +1,6 @@
 //! `/api/v1/users`: list, create, read and update users (deactivating one stops their tokens).
 
-use super::{find_user, is_self, respond, snapshot};
+use super::{find_user, is_self, respond};
 use crate::store::users::{self, User, UserFilter};
 use crate::wire::{CreateUserRequest, NewUser, UpdateUserRequest};
 use axum::extract::rejection::QueryRejection;
@@ -78,21 +78,8 @@ pub async fn add_user(
         version: 1,
     };
     user.id = users::insert_user(db, &user).await?;
-    let after = snapshot(&user);
-    record(db, principal, &created("user", user.id, &after), now).await?;
+    record(db, principal, &Change::created("user", user.id, &user), now).await?;
     Ok(user)
-}
-
-/// The audit change of a record just created.
-pub fn created<'a>(entity_type: &'a str, id: i64, after: &'a serde_json::Value) -> Change<'a> {
-    Change {
-        entity_type,
-        entity_id: id,
-        action: "create",
-        before: None,
-        after: Some(after),
-        reason: None,
-    }
 }
 
 pub async fn get_user(
@@ -153,20 +140,14 @@ pub async fn update_user(
             return Err(ApiError::lost_race("the user"));
         }
         next.version = current.version + 1;
-        let (before, after) = (snapshot(&current), snapshot(&next));
         let action = match (&current.deactivated_at, &next.deactivated_at) {
             (None, Some(_)) => "deactivate",
             (Some(_), None) => "reactivate",
             _ => "update",
         };
-        let change = Change {
-            entity_type: "user",
-            entity_id: next.id,
-            action,
-            before: Some(&before),
-            after: Some(&after),
-            reason: None,
-        };
+        let change = Change::new("user", next.id, action)
+            .before(&current)
+            .after(&next);
         record(db, &principal, &change, &now).await?;
         Ok(next)
     })

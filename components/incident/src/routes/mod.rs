@@ -89,16 +89,12 @@ pub async fn audit(
     reason: Option<&str>,
     now: &str,
 ) -> Result<(), ApiError> {
-    let before = before.map(|b| IncidentResponse::new(b).to_json());
-    let after_json = IncidentResponse::new(after).to_json();
-    let change = Change {
-        entity_type: "incident",
-        entity_id: after.id,
-        action,
-        before: before.as_ref(),
-        after: Some(&after_json),
-        reason,
-    };
+    let mut change = Change::new("incident", after.id, action)
+        .after(&IncidentResponse::new(after))
+        .reason(reason);
+    if let Some(before) = before {
+        change = change.before(&IncidentResponse::new(before));
+    }
     record(db, principal, &change, now).await
 }
 

@@ -70,15 +70,7 @@ async fn add_note(
         }
         let note =
             store::insert_note(db, incident.id, kind, body.as_str(), &principal.user, &now).await?;
-        let after = serde_json::to_value(&note).unwrap_or_default();
-        let change = Change {
-            entity_type: "incident",
-            entity_id: incident.id,
-            action: kind.as_str(),
-            before: None,
-            after: Some(&after),
-            reason: None,
-        };
+        let change = Change::new("incident", incident.id, kind.as_str()).after(&note);
         record(db, &principal, &change, &now).await?;
         Ok::<_, ApiError>(note)
     })

@@ -46,17 +46,9 @@ pub async fn put_priority_matrix(
             "the priority matrix",
         )?;
         store::replace_matrix(db, &matrix).await?;
-        let snapshot =
-            |m: &PriorityMatrix| serde_json::to_value(to_response(m)).unwrap_or_default();
-        let (before, after) = (snapshot(&current), snapshot(&matrix));
-        let change = Change {
-            entity_type: "incident_priority_matrix",
-            entity_id: 0,
-            action: "update",
-            before: Some(&before),
-            after: Some(&after),
-            reason: None,
-        };
+        let change = Change::new("incident_priority_matrix", 0, "update")
+            .before(&to_response(&current))
+            .after(&to_response(&matrix));
         record(db, &principal, &change, &now).await?;
         Ok::<_, ApiError>(())
     })
