@@ -12,7 +12,7 @@ fn sample_scope(role: Role) -> (Option<&'static str>, &'static str) {
     match role.scope_kind() {
         None => (None, ""),
         Some(ScopeKind::Process) => (Some("process:incident"), "?process=incident"),
-        Some(ScopeKind::Service) => (Some("service:mail"), "?service=mail"),
+        Some(ScopeKind::Service) => (Some("service:hotline"), "?service=hotline"),
         Some(ScopeKind::Customer) => (Some("customer:acme"), "?customer=acme"),
     }
 }
@@ -97,11 +97,14 @@ async fn scoped_roles_act_only_within_their_scope() {
             .contains("process:incident"),
         "{refused}"
     );
-    let mail_owner = app
-        .user_with("owner-mail", &[("service_owner", Some("service:mail"))])
+    let hotline_owner = app
+        .user_with(
+            "owner-hotline",
+            &[("service_owner", Some("service:hotline"))],
+        )
         .await;
     let check = |query: &'static str| {
-        let (app, token) = (&app, mail_owner.clone());
+        let (app, token) = (&app, hotline_owner.clone());
         async move {
             app.get_as(
                 &token,
@@ -114,7 +117,7 @@ async fn scoped_roles_act_only_within_their_scope() {
                 .clone()
         }
     };
-    assert_eq!(check("?service=mail").await, true);
+    assert_eq!(check("?service=hotline").await, true);
     assert_eq!(check("?service=web").await, false);
     assert_eq!(check("").await, false);
 }

@@ -5,6 +5,7 @@ mod access;
 mod admin;
 mod audit_trail;
 mod bad_input;
+mod catalogue;
 mod identity;
 mod incidents;
 mod openapi;

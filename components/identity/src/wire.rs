@@ -8,20 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// User names and customer codes: short, lowercase, safe in paths, scopes and logs.
-pub const CODE_PATTERN: &str = "^[a-z0-9._-]{1,64}$";
-
-/// Checks a code against [`CODE_PATTERN`].
-pub fn parse_code(text: &str) -> Result<String, String> {
-    let ok = (1..=64).contains(&text.len())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b));
-    if ok {
-        Ok(text.to_owned())
-    } else {
-        Err("use 1 to 64 lowercase letters, digits, '.', '-' or '_'".to_owned())
-    }
-}
+pub use itsm_domain::{CODE_PATTERN, parse_code};
 
 fn parse_user_name(text: &str) -> Result<String, String> {
     if text == itsm_http::auth::BOOTSTRAP_USER {

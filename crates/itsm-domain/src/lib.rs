@@ -1,6 +1,8 @@
 //! The ITSM domain rules, kept free of IO so every component and the host agree on them and they can be tested natively.
 
 pub mod access;
+pub mod catalogue;
+pub mod code;
 pub mod field;
 pub mod incident;
 pub mod text;
@@ -9,6 +11,7 @@ mod text_enum;
 #[cfg(test)]
 mod test_support;
 
+pub use code::{CODE_PATTERN, Code, parse_code};
 pub use field::{FieldError, FieldErrors, check};
 pub use incident::{
     Action, Channel, HoldReason, Impact, IncidentNumber, IncidentRef, IncidentState, Priority,

@@ -66,6 +66,16 @@ impl Principal {
         Err(error)
     }
 
+    /// Checks that the caller holds `authority` in some scope at least, for reads whose
+    /// records are shared by every scope (the published catalogue, the service portfolio).
+    pub fn require_anywhere(&self, authority: &str) -> Result<(), ApiError> {
+        if self.holds_anywhere(authority) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(authority))
+        }
+    }
+
     /// Checks `authority` for one record; a caller who holds the authority only in other scopes
     /// (a customer contact looking at another customer's record) gets 404, so the answer does
     /// not reveal that the record exists.

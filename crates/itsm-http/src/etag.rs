@@ -2,10 +2,33 @@
 //! and a write with `If-Match` proceeds only if the version is still current (else 412).
 
 use crate::ApiError;
-use http::HeaderMap;
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use serde::Serialize;
 
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
+}
+
+/// A record as JSON with its `ETag`, and its `Location` when just created.
+pub fn respond<T: Serialize>(
+    record: &T,
+    version: i64,
+    status: StatusCode,
+    location: Option<String>,
+) -> Response {
+    let mut response = (status, Json(record)).into_response();
+    let headers = response.headers_mut();
+    if let Ok(tag) = HeaderValue::from_str(&etag(version)) {
+        headers.insert(header::ETAG, tag);
+    }
+    if let Some(location) = location
+        && let Ok(location) = HeaderValue::from_str(&location)
+    {
+        headers.insert(header::LOCATION, location);
+    }
+    response
 }
 
 /// The version the client requires, if it sent `If-Match` (`*` requires nothing).

@@ -65,6 +65,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
+/// Like [`parse_json`], but an empty (or all white space) body reads as `T::default()`: for
+/// actions whose fields are all optional.
+pub fn parse_optional_json<T: DeserializeOwned + Default>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        parse_json(bytes)
+    }
+}
+
 fn path_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let path = error.path().to_string();
     let inner = error.into_inner();
@@ -151,6 +161,25 @@ mod tests {
         assert_eq!(field_of(err), "colour");
         let err = parse_json::<Wire>(br#"{"count": 1}"#).expect_err("missing");
         assert_eq!(field_of(err), "name");
+    }
+
+    #[derive(Debug, Default, PartialEq, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Optional {
+        reason: Option<String>,
+    }
+
+    #[test]
+    fn an_empty_optional_body_reads_as_the_default() {
+        for body in [&b""[..], b"  \n"] {
+            assert_eq!(
+                parse_optional_json::<Optional>(body).ok(),
+                Some(Optional::default())
+            );
+        }
+        let given = parse_optional_json::<Optional>(br#"{"reason": "why"}"#).ok();
+        assert_eq!(given.and_then(|o| o.reason).as_deref(), Some("why"));
+        assert!(parse_optional_json::<Optional>(b"{").is_err());
     }
 
     #[test]

@@ -152,6 +152,10 @@ impl ApiDoc {
         OperationDoc::new(self, "patch", path, id, summary)
     }
 
+    pub fn delete(&mut self, path: &'static str, id: &str, summary: &str) -> OperationDoc<'_> {
+        OperationDoc::new(self, "delete", path, id, summary)
+    }
+
     /// Every documented operation, sorted as `RouteTable::operations` sorts.
     pub fn operations(&self) -> Vec<Operation> {
         let mut operations: Vec<Operation> = self

@@ -227,16 +227,28 @@ impl From<FieldErrors> for ApiError {
     }
 }
 
-impl From<itsm_domain::incident::TransitionError> for ApiError {
-    fn from(error: itsm_domain::incident::TransitionError) -> Self {
+impl ApiError {
+    /// 409 for an action the record's state refuses, listing what it allows instead.
+    fn invalid_transition<A: std::fmt::Display>(
+        error: &impl std::fmt::Display,
+        allowed: &[A],
+    ) -> Self {
         ApiError::InvalidTransition {
             detail: error.to_string(),
-            allowed_actions: error
-                .allowed()
-                .iter()
-                .map(|a| a.as_str().to_owned())
-                .collect(),
+            allowed_actions: allowed.iter().map(ToString::to_string).collect(),
         }
+    }
+}
+
+impl From<itsm_domain::incident::TransitionError> for ApiError {
+    fn from(error: itsm_domain::incident::TransitionError) -> Self {
+        Self::invalid_transition(&error, &error.allowed())
+    }
+}
+
+impl From<itsm_domain::catalogue::ServiceTransitionError> for ApiError {
+    fn from(error: itsm_domain::catalogue::ServiceTransitionError) -> Self {
+        Self::invalid_transition(&error, &error.allowed())
     }
 }
 

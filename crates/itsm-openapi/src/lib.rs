@@ -28,6 +28,11 @@ pub const COMPONENTS: &[Component] = &[
         route_table: admin::route_table,
     },
     Component {
+        name: "catalogue",
+        describe: catalogue::openapi::describe,
+        route_table: catalogue::route_table,
+    },
+    Component {
         name: "identity",
         describe: identity::openapi::describe,
         route_table: identity::route_table,

@@ -103,14 +103,18 @@ pub async fn grant(
 ) -> Result<Assignment, ApiError> {
     let role = new.grant.role.as_str();
     let scope = new.grant.scope.as_ref();
-    if let Some(scope) = scope
-        && scope.kind == ScopeKind::Customer
-        && load_customer(db, &scope.key).await?.is_none()
-    {
-        return Err(unprocessable(
-            "scope",
-            format!("there is no customer {}", scope.key),
-        ));
+    if let Some(scope) = scope {
+        let exists = match scope.kind {
+            ScopeKind::Customer => load_customer(db, &scope.key).await?.is_some(),
+            ScopeKind::Service => assignments::service_exists(db, &scope.key).await?,
+            ScopeKind::Process => true,
+        };
+        if !exists {
+            return Err(unprocessable(
+                "scope",
+                format!("there is no {} {}", scope.kind, scope.key),
+            ));
+        }
     }
     if let Some(existing) = unrevoked_assignment(db, grantee.id, role, scope).await? {
         if existing.state(now) == AssignmentState::Live {

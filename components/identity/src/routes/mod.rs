@@ -11,12 +11,8 @@ pub mod users;
 
 use crate::store::notifications::{NewNotification, insert_notification};
 use crate::store::users::{User, UserRef, load_user};
-use axum::Json;
-use axum::response::{IntoResponse, Response};
-use http::{HeaderValue, StatusCode, header};
-use itsm_http::{ApiError, Principal, etag};
+use itsm_http::{ApiError, Principal};
 use itsm_store::Sql;
-use serde::Serialize;
 
 pub async fn find_user(db: &impl Sql, user: &str) -> Result<User, ApiError> {
     load_user(db, &UserRef::parse(user))
@@ -29,25 +25,7 @@ pub fn is_self(principal: &Principal, user: &User) -> bool {
     principal.user_id == Some(user.id)
 }
 
-/// A record as JSON with its `ETag`, and its `Location` when just created.
-pub fn respond<T: Serialize>(
-    record: &T,
-    version: i64,
-    status: StatusCode,
-    location: Option<String>,
-) -> Response {
-    let mut response = (status, Json(record)).into_response();
-    let headers = response.headers_mut();
-    if let Ok(tag) = HeaderValue::from_str(&etag::etag(version)) {
-        headers.insert(header::ETAG, tag);
-    }
-    if let Some(location) = location
-        && let Ok(location) = HeaderValue::from_str(&location)
-    {
-        headers.insert(header::LOCATION, location);
-    }
-    response
-}
+pub use itsm_http::etag::respond;
 
 /// Tells a user about a change to their roles.
 pub async fn notify(

@@ -10,7 +10,7 @@ use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use http::HeaderMap;
 use itsm_domain::incident::{Action, IncidentState, next_state};
-use itsm_http::json::parse_json;
+use itsm_http::json::parse_optional_json;
 use itsm_http::{ApiError, Principal, Services};
 
 pub async fn transition_incident(
@@ -25,11 +25,7 @@ pub async fn transition_incident(
         detail: format!("{action} is not an incident action: use start, hold, resume, resolve, close, reopen or cancel"),
     })?;
     // Actions without fields may be posted with an empty body.
-    let request: TransitionRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        TransitionRequest::default()
-    } else {
-        parse_json(&body)?
-    };
+    let request: TransitionRequest = parse_optional_json(&body)?;
     let (transition, reason) = Transition::parse(action, request)?;
     let now = itsm_http::now();
     modify(

@@ -44,6 +44,67 @@ const STAFF: &[Role] = &[
     Role::PerformanceReporter,
 ];
 
+/// Staff and the auditors, who read what staff read.
+const STAFF_AND_AUDITORS: &[Role] = &[
+    Role::TopManagement,
+    Role::ManagementRep,
+    Role::GeneralManager,
+    Role::DeputyGeneralManager,
+    Role::SmManager,
+    Role::ServiceDeptManager,
+    Role::ProcessOwner,
+    Role::ProcessManager,
+    Role::ServiceOwner,
+    Role::Practitioner,
+    Role::ServiceDesk,
+    Role::ChangeManager,
+    Role::ProblemManager,
+    Role::ConfigManager,
+    Role::Slm,
+    Role::SecurityManager,
+    Role::SupplierManager,
+    Role::ContinuityManager,
+    Role::CapacityManager,
+    Role::Finance,
+    Role::Sales,
+    Role::Commerce,
+    Role::Hr,
+    Role::PerformanceReporter,
+    Role::InternalAuditor,
+    Role::ExternalAuditor,
+];
+
+/// Everyone with a role but the administrator: the published catalogue is for customers too.
+const STAFF_AUDITORS_AND_CUSTOMERS: &[Role] = &[
+    Role::TopManagement,
+    Role::ManagementRep,
+    Role::GeneralManager,
+    Role::DeputyGeneralManager,
+    Role::SmManager,
+    Role::ServiceDeptManager,
+    Role::ProcessOwner,
+    Role::ProcessManager,
+    Role::ServiceOwner,
+    Role::Practitioner,
+    Role::ServiceDesk,
+    Role::ChangeManager,
+    Role::ProblemManager,
+    Role::ConfigManager,
+    Role::Slm,
+    Role::SecurityManager,
+    Role::SupplierManager,
+    Role::ContinuityManager,
+    Role::CapacityManager,
+    Role::Finance,
+    Role::Sales,
+    Role::Commerce,
+    Role::Hr,
+    Role::PerformanceReporter,
+    Role::InternalAuditor,
+    Role::ExternalAuditor,
+    Role::Customer,
+];
+
 pub static AUTHORITIES: &[AuthorityDef] = &[
     AuthorityDef {
         name: names::SMS_CHANGE_APPROVE,
@@ -228,6 +289,34 @@ pub static AUTHORITIES: &[AuthorityDef] = &[
         description: "Retire a service; only its owner.",
         source: "[000] process-role table",
         holders: &[Role::ServiceOwner],
+    },
+    AuthorityDef {
+        name: names::SERVICE_READ,
+        process: Process::Catalogue,
+        description: "Read the service portfolio and the catalogue's working copy.",
+        source: "[001 §6.1.1] (read access inferred)",
+        holders: STAFF_AND_AUDITORS,
+    },
+    AuthorityDef {
+        name: names::CATALOGUE_WRITE,
+        process: Process::Catalogue,
+        description: "Add services, move them through their lifecycle (bar retirement) and write catalogue entries; a service owner for its own service.",
+        source: "[001 §6.1.1] (the service department compiles the catalogue with the relevant departments)",
+        holders: &[Role::ServiceDeptManager, Role::ServiceOwner],
+    },
+    AuthorityDef {
+        name: names::CATALOGUE_PUBLISH,
+        process: Process::Catalogue,
+        description: "Publish the catalogue as a new version to its recipients.",
+        source: "[001 §6.1.1]; [004-7 §4.3] (publishing as a controlled release inferred)",
+        holders: &[Role::ServiceDeptManager],
+    },
+    AuthorityDef {
+        name: names::CATALOGUE_READ,
+        process: Process::Catalogue,
+        description: "Read the published catalogue; customers choose services from it.",
+        source: "[004-1 §1]",
+        holders: STAFF_AUDITORS_AND_CUSTOMERS,
     },
     AuthorityDef {
         name: names::CI_CHANGE_APPROVE,
@@ -448,6 +537,10 @@ pub mod names {
     pub const CHANGE_APPROVE: &str = "change.approve";
     pub const CHANGE_ASSESS: &str = "change.assess";
     pub const SERVICE_RETIRE: &str = "service.retire";
+    pub const SERVICE_READ: &str = "service.read";
+    pub const CATALOGUE_WRITE: &str = "catalogue.write";
+    pub const CATALOGUE_PUBLISH: &str = "catalogue.publish";
+    pub const CATALOGUE_READ: &str = "catalogue.read";
     pub const CI_CHANGE_APPROVE: &str = "ci.change.approve";
     pub const CI_WRITE: &str = "ci.write";
     pub const CI_READ: &str = "ci.read";
@@ -496,6 +589,10 @@ pub mod names {
         CHANGE_APPROVE,
         CHANGE_ASSESS,
         SERVICE_RETIRE,
+        SERVICE_READ,
+        CATALOGUE_WRITE,
+        CATALOGUE_PUBLISH,
+        CATALOGUE_READ,
         CI_CHANGE_APPROVE,
         CI_WRITE,
         CI_READ,
@@ -550,6 +647,15 @@ mod tests {
             })
             .collect();
         assert_eq!(STAFF, expected.as_slice());
+    }
+
+    #[test]
+    fn the_wider_reader_groups_are_staff_plus_their_extras() {
+        let mut auditors = STAFF.to_vec();
+        auditors.extend([Role::InternalAuditor, Role::ExternalAuditor]);
+        assert_eq!(STAFF_AND_AUDITORS, auditors.as_slice());
+        auditors.push(Role::Customer);
+        assert_eq!(STAFF_AUDITORS_AND_CUSTOMERS, auditors.as_slice());
     }
 
     #[test]

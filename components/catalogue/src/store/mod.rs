@@ -1,0 +1,59 @@
+//! The catalogue process's SQL: the only place that knows its tables (`service`,
+//! `catalogue_entry`, `catalogue_version`, `catalogue_item`). Structured fields are stored as the
+//! JSON the API shows, read back through the same checked domain types. Every statement runs
+//! natively in the tests at the bottom of each file, against the real migrations.
+
+pub mod entries;
+pub mod services;
+pub mod versions;
+
+use itsm_store::StoreError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A JSON column read back into its domain type.
+fn from_json<T: DeserializeOwned>(column: &str, text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Decode {
+        column: column.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Decode {
+        column: "json".to_owned(),
+        message: e.to_string(),
+    })
+}
+
+/// Rows `limit + 1` past `after`, oldest first, so the caller knows whether a next page exists.
+fn page_clause(after: Option<i64>, id_column: &str, clauses: &mut Vec<String>) -> bool {
+    if after.is_some() {
+        clauses.push(format!("{id_column} > ?"));
+    }
+    after.is_some()
+}
+
+fn where_clause(clauses: &[String]) -> String {
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) mod test_db {
+    use itsm_store::native::NativeDb;
+
+    pub const NOW: &str = "2026-11-21T10:00:00.000Z";
+
+    /// A database with every migration applied, the seed catalogue included.
+    pub async fn db() -> NativeDb {
+        let db = NativeDb::in_memory().expect("db");
+        itsm_store::apply_migrations(&db, NOW)
+            .await
+            .expect("migrations");
+        db
+    }
+}
