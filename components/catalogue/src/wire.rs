@@ -73,42 +73,19 @@ impl ServiceActionRequest {
 /// A service with its owners and the lifecycle actions open to it now.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ServiceView {
-    #[serde(skip)]
-    pub id: i64,
-    pub code: String,
-    pub name: Localized<160>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<Localized<4000>>,
-    pub state: ServiceState,
+    #[serde(flatten)]
+    pub service: Service,
     /// The users holding the service-owner role for it; only they may retire it.
     pub owners: Vec<String>,
     pub allowed_actions: Vec<ServiceAction>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retire_reason: Option<String>,
-    pub version: i64,
-    pub created_at: String,
-    pub created_by: String,
-    pub updated_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retired_at: Option<String>,
 }
 
 impl ServiceView {
     pub fn new(service: &Service, owners: Vec<String>) -> Self {
         ServiceView {
-            id: service.id,
-            code: service.code.clone(),
-            name: service.name.clone(),
-            description: service.description.clone(),
-            state: service.state,
+            service: service.clone(),
             owners,
             allowed_actions: allowed_service_actions(service.state),
-            retire_reason: service.retire_reason.clone(),
-            version: service.version,
-            created_at: service.created_at.clone(),
-            created_by: service.created_by.clone(),
-            updated_at: service.updated_at.clone(),
-            retired_at: service.retired_at.clone(),
         }
     }
 }
@@ -116,36 +93,17 @@ impl ServiceView {
 /// An entry of the working copy.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct EntryView {
-    #[serde(skip)]
-    pub id: i64,
-    pub code: String,
     #[serde(flatten)]
-    pub definition: EntryDefinition,
+    pub entry: Entry,
     /// Whether it can be ordered: it has a request form.
     pub orderable: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub withdrawn_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub withdrawn_by: Option<String>,
-    pub version: i64,
-    pub created_at: String,
-    pub created_by: String,
-    pub updated_at: String,
 }
 
 impl EntryView {
     pub fn new(entry: &Entry) -> Self {
         EntryView {
-            id: entry.id,
-            code: entry.code.clone(),
-            definition: entry.definition.clone(),
+            entry: entry.clone(),
             orderable: entry.definition.orderable(),
-            withdrawn_at: entry.withdrawn_at.clone(),
-            withdrawn_by: entry.withdrawn_by.clone(),
-            version: entry.version,
-            created_at: entry.created_at.clone(),
-            created_by: entry.created_by.clone(),
-            updated_at: entry.updated_at.clone(),
         }
     }
 }

@@ -40,7 +40,7 @@ pub async fn list_entries(
         "/api/v1/catalogue/entries",
         page,
         views,
-        |view: &EntryView| view.id,
+        |view: &EntryView| view.entry.id,
     ))
 }
 

@@ -2,7 +2,7 @@
 //! by the service department or the service's owner; only an owner retires a service.
 
 use super::{READ, RETIRE, WRITE, find_service, respond};
-use crate::store::services::{self, Service, service_owners};
+use crate::store::services::{self, Service};
 use crate::wire::{CreateServiceRequest, ServiceActionRequest, ServiceView, UpdateServiceRequest};
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -71,13 +71,17 @@ pub async fn list_services(
     let state = query.parsed("state", ServiceState::parse)?;
     let page = query.page()?;
     let found = services::list_services(&*services.db, state, page.after, page.limit).await?;
-    let now = itsm_http::now();
-    let mut views = Vec::with_capacity(found.len());
-    for service in &found {
-        let owners = service_owners(&*services.db, &service.code, &now).await?;
-        views.push(ServiceView::new(service, owners));
-    }
-    Ok(query.respond("/api/v1/services", page, views, |view| view.id))
+    let codes: Vec<&str> = found.iter().map(|s| s.code.as_str()).collect();
+    let mut owners = services::owners_of(&*services.db, &codes, &itsm_http::now()).await?;
+    let views = found
+        .iter()
+        .map(|s| ServiceView::new(s, owners.remove(&s.code).unwrap_or_default()))
+        .collect();
+    Ok(
+        query.respond("/api/v1/services", page, views, |view: &ServiceView| {
+            view.service.id
+        }),
+    )
 }
 
 pub async fn get_service(
@@ -209,7 +213,7 @@ async fn answer(
     status: StatusCode,
     location: Option<String>,
 ) -> Result<Response, ApiError> {
-    let owners = service_owners(db, &service.code, &itsm_http::now()).await?;
-    let view = ServiceView::new(service, owners);
+    let mut owners = services::owners_of(db, &[&service.code], &itsm_http::now()).await?;
+    let view = ServiceView::new(service, owners.remove(&service.code).unwrap_or_default());
     Ok(respond(&view, service.version, status, location))
 }

@@ -2,13 +2,13 @@
 //! version. An entry's definition is one JSON column; its service and view are copied into
 //! columns of their own so lists can filter on them.
 
-use super::{from_json, page_clause, to_json, where_clause};
+use super::{after_clause, from_json, to_json, where_clause};
 use itsm_domain::catalogue::{CatalogueView, EntryDefinition};
 use itsm_store::{Row, Sql, StoreError, Value};
 use serde::Serialize;
 
 /// An entry as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Entry {
     #[serde(skip)]
     pub id: i64,
@@ -124,9 +124,7 @@ pub async fn list_entries(
         clauses.push("view = ?".to_owned());
         params.push(view.as_str().into());
     }
-    if page_clause(after, "entry_id", &mut clauses) {
-        params.extend(after.map(Value::from));
-    }
+    after_clause(after, "entry_id", &mut clauses, &mut params);
     params.push(i64::from(limit + 1).into());
     let rows = db
         .query(

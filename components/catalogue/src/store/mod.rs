@@ -7,7 +7,7 @@ pub mod entries;
 pub mod services;
 pub mod versions;
 
-use itsm_store::StoreError;
+use itsm_store::{StoreError, Value};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -26,12 +26,17 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
     })
 }
 
-/// Rows `limit + 1` past `after`, oldest first, so the caller knows whether a next page exists.
-fn page_clause(after: Option<i64>, id_column: &str, clauses: &mut Vec<String>) -> bool {
-    if after.is_some() {
+/// Continues a page after the row with id `after` (lists here are oldest first).
+fn after_clause(
+    after: Option<i64>,
+    id_column: &str,
+    clauses: &mut Vec<String>,
+    params: &mut Vec<Value>,
+) {
+    if let Some(after) = after {
         clauses.push(format!("{id_column} > ?"));
+        params.push(after.into());
     }
-    after.is_some()
 }
 
 fn where_clause(clauses: &[String]) -> String {

@@ -1,13 +1,14 @@
 //! The `service` table: the portfolio's services and where each is in its lifecycle, and who owns
 //! each (the users holding the service-owner role for it).
 
-use super::{from_json, page_clause, to_json, where_clause};
+use super::{after_clause, from_json, to_json, where_clause};
 use itsm_domain::catalogue::{Localized, ServiceState};
 use itsm_store::{Row, Sql, StoreError, Value};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A service as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Service {
     #[serde(skip)]
     pub id: i64,
@@ -123,9 +124,7 @@ pub async fn list_services(
         clauses.push("state = ?".to_owned());
         params.push(state.as_str().into());
     }
-    if page_clause(after, "service_id", &mut clauses) {
-        params.extend(after.map(Value::from));
-    }
+    after_clause(after, "service_id", &mut clauses, &mut params);
     params.push(i64::from(limit + 1).into());
     let rows = db
         .query(
@@ -139,23 +138,40 @@ pub async fn list_services(
     rows.iter().map(Service::from_row).collect()
 }
 
-/// The users who hold the service-owner role for this service now, by user name.
-pub async fn service_owners(
+/// The users who hold the service-owner role for each of these services now, by service code;
+/// a service without owners is absent. One query for a whole page of services.
+pub async fn owners_of(
     db: &impl Sql,
-    code: &str,
+    codes: &[&str],
     now: &str,
-) -> Result<Vec<String>, StoreError> {
+) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
+    let mut owners: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if codes.is_empty() {
+        return Ok(owners);
+    }
+    let marks = vec!["?"; codes.len()].join(", ");
+    let mut params: Vec<Value> = codes.iter().map(|c| Value::from(*c)).collect();
+    params.push(now.into());
     let rows = db
         .query(
-            "SELECT DISTINCT u.user_name FROM role_assignment r JOIN app_user u ON u.user_id = r.user_id
-             WHERE r.role = 'service_owner' AND r.scope_kind = 'service' AND r.scope_key = ?
-               AND r.revoked_at IS NULL AND (r.valid_until IS NULL OR r.valid_until > ?)
-               AND u.deactivated_at IS NULL
-             ORDER BY u.user_name",
-            &[code.into(), now.into()],
+            &format!(
+                "SELECT DISTINCT r.scope_key AS service, u.user_name
+                 FROM role_assignment r JOIN app_user u ON u.user_id = r.user_id
+                 WHERE r.role = 'service_owner' AND r.scope_kind = 'service' AND r.scope_key IN ({marks})
+                   AND r.revoked_at IS NULL AND (r.valid_until IS NULL OR r.valid_until > ?)
+                   AND u.deactivated_at IS NULL
+                 ORDER BY u.user_name"
+            ),
+            &params,
         )
         .await?;
-    rows.iter().map(|row| row.get("user_name")).collect()
+    for row in rows.iter() {
+        owners
+            .entry(row.get("service")?)
+            .or_default()
+            .push(row.get("user_name")?);
+    }
+    Ok(owners)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -256,15 +272,14 @@ mod tests {
         ] {
             db.execute(sql, &[]).await.expect(sql);
         }
+        let owners = owners_of(&db, &["hotline", "lan-om"], NOW)
+            .await
+            .expect("owners");
         assert_eq!(
-            service_owners(&db, "hotline", NOW).await.expect("owners"),
-            ["olga"]
+            owners.get("hotline").map(Vec::as_slice),
+            Some(&["olga".to_owned()][..])
         );
-        assert!(
-            service_owners(&db, "lan-om", NOW)
-                .await
-                .expect("owners")
-                .is_empty()
-        );
+        assert_eq!(owners.get("lan-om"), None);
+        assert!(owners_of(&db, &[], NOW).await.expect("owners").is_empty());
     }
 }
