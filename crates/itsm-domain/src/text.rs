@@ -48,22 +48,7 @@ impl<const MAX: usize> BoundedText<MAX> {
 
     /// Messages are field-agnostic so the caller can attach the field name.
     pub fn parse(input: &str) -> Result<Self, String> {
-        let text = input.trim();
-        if text.is_empty() {
-            return Err("must not be empty".to_owned());
-        }
-        if text.chars().count() > MAX {
-            return Err(format!("must be at most {MAX} characters"));
-        }
-        // Line breaks and tabs are legitimate in descriptions and comments; the rest
-        // (NUL, escape sequences, C1 controls) only ever corrupt displays or logs.
-        if text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err("must not contain control characters".to_owned());
-        }
-        Ok(Self(text.to_owned()))
+        clean_text(input, MAX).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -73,6 +58,28 @@ impl<const MAX: usize> BoundedText<MAX> {
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// The rule behind [`BoundedText`], for one maximum given at run time: trimmed, not empty, at most
+/// `max` characters, no control characters but line breaks and tabs. Not generic, so the wasm
+/// files carry it once whatever the number of maximums.
+pub fn clean_text(input: &str, max: usize) -> Result<String, String> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    if text.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    // Line breaks and tabs are legitimate in descriptions and comments; the rest
+    // (NUL, escape sequences, C1 controls) only ever corrupt displays or logs.
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err("must not contain control characters".to_owned());
+    }
+    Ok(text.to_owned())
 }
 
 // Deserializing goes through `parse`, so no unchecked text can enter by that door.
