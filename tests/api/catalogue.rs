@@ -519,3 +519,48 @@ async fn service_owners_write_their_own_entries_only_and_retired_services_take_n
     )
     .await;
 }
+
+#[tokio::test]
+async fn incidents_name_only_services_the_catalogue_knows_and_has_not_retired() {
+    let app = TestApp::spawn().await;
+    let mut body = itsm_api_tests::incident("The hotline drops calls");
+    body["service"] = json!("hotline");
+    let recorded = app.create_incident(&body).await;
+    assert_eq!(recorded["service"], "hotline");
+    body["service"] = json!("no-such-service");
+    let refused = problem(app.post("/api/v1/incidents", &body).await, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "service");
+    assert_eq!(
+        refused["errors"][0]["message"],
+        "there is no service no-such-service"
+    );
+
+    let owner = app
+        .user_with("owner-lan", &[("service_owner", Some("service:lan-om"))])
+        .await;
+    json_with(
+        app.post_as(
+            &owner,
+            "/api/v1/services/lan-om/retire",
+            &json!({"reason": "moved to the new network"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let moved = app
+        .patch(
+            &format!("/api/v1/incidents/{}", recorded["id"]),
+            &json!({"service": "lan-om"}),
+        )
+        .await;
+    let refused = problem(moved, 422).await;
+    assert_eq!(refused["errors"][0]["message"], "service lan-om is retired");
+    let kept = json_with(
+        app.get(&format!("/api/v1/incidents/{}", recorded["id"]))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(kept["service"], "hotline");
+}

@@ -19,7 +19,7 @@ pub fn describe(doc: &mut ApiDoc) {
     doc.post("/api/v1/incidents", "createIncident", "Record an incident")
         .tag(TAG)
         .authority(names::INCIDENT_CREATE)
-        .describe("Priority follows from impact and urgency through the priority matrix. A customer contact's incident belongs to their organisation.")
+        .describe("Priority follows from impact and urgency through the priority matrix. A customer contact's incident belongs to their organisation. A `service` must be one the catalogue knows and has not retired.")
         .body::<CreateIncidentRequest>()
         .created::<IncidentResponse>("The recorded incident.")
         .links(

@@ -1,7 +1,7 @@
 //! `POST /api/v1/incidents`: records a new incident, prioritised by the stored matrix, for the
 //! customer organisation it concerns (a customer contact reports for their own).
 
-use super::{CREATE, audit, respond};
+use super::{CREATE, audit, ensure_service, respond};
 use crate::store::{self, Incident};
 use crate::wire::{CreateIncidentRequest, NewIncident};
 use axum::extract::{Extension, State};
@@ -26,6 +26,9 @@ pub async fn create_incident(
     let incident = in_transaction(&*services.db, async |db| {
         if let Some(code) = &customer {
             ensure_customer_exists(db, code).await?;
+        }
+        if let Some(service) = &new.service {
+            ensure_service(db, service.as_str()).await?;
         }
         let priority = store::priority_for(db, new.impact, new.urgency).await?;
         let mut incident = new_record(&new, customer.clone(), priority, &principal.user, &now);

@@ -2,7 +2,7 @@
 //! new impact or urgency re-prioritises through the matrix, and moving an incident away from a
 //! group or assignee it already had counts as a reassignment.
 
-use super::{modify, parse_id};
+use super::{ensure_service, modify, parse_id};
 use crate::store::{self, Incident};
 use crate::wire::{AssignRequest, CHANNELS, UpdateIncidentRequest, field, parse_enum};
 use axum::extract::{Extension, Path, State};
@@ -139,6 +139,12 @@ impl Changes {
                 detail: format!("a {} incident cannot be changed", incident.state.as_str()),
                 allowed_actions: Vec::new(),
             });
+        }
+        // Only a newly named service is checked: an incident of a service retired since keeps it.
+        if let Some(Some(service)) = &self.service
+            && incident.service.as_deref() != Some(service.as_str())
+        {
+            ensure_service(db, service.as_str()).await?;
         }
         let text = |l: &Label| l.as_str().to_owned();
         let set_opt = |slot: &mut Option<String>, v: &Option<Option<Label>>| {
