@@ -145,7 +145,7 @@ impl PublishedItem {
             catalogue_version: version,
             service_name: item.service_name.clone(),
             definition,
-            orderable: item.orderable,
+            orderable: item.definition.orderable(),
             requires_approval,
         }
     }

@@ -262,15 +262,6 @@ pub async fn list_incidents(
     rows.iter().map(Incident::from_row).collect()
 }
 
-/// The lifecycle state of a service in the catalogue's `service` table (owned by the catalogue
-/// process), or `None` when there is no such service.
-pub async fn service_state(db: &impl Sql, code: &str) -> Result<Option<String>, StoreError> {
-    let rows = db
-        .query("SELECT state FROM service WHERE code = ?", &[code.into()])
-        .await?;
-    rows.first().map(|row| row.get("state")).transpose()
-}
-
 /// The priority for an impact and urgency from the stored matrix, or the default matrix's if the
 /// cell is somehow missing.
 pub async fn priority_for(
@@ -437,19 +428,6 @@ mod tests {
             resolved_at: None,
             closed_at: None,
         }
-    }
-
-    #[tokio::test]
-    async fn a_service_state_is_read_from_the_catalogue() {
-        let db = db().await;
-        assert_eq!(
-            service_state(&db, "hotline")
-                .await
-                .expect("state")
-                .as_deref(),
-            Some("live")
-        );
-        assert_eq!(service_state(&db, "nothing").await.expect("state"), None);
     }
 
     #[tokio::test]

@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod problem;
 pub mod query;
 pub mod rate_limit;
+pub mod references;
 pub mod route_table;
 pub mod services;
 pub mod tailoring;

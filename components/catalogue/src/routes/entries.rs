@@ -2,7 +2,7 @@
 //! (created when new, replaced otherwise) and withdrawn with `DELETE`; nothing reaches customers
 //! until the catalogue is published.
 
-use super::{READ, WRITE, offered_service, respond};
+use super::{READ, WRITE, respond};
 use crate::store::entries::{self, Entry, EntryFilter};
 use crate::wire::EntryView;
 use axum::extract::rejection::QueryRejection;
@@ -13,6 +13,7 @@ use itsm_domain::Code;
 use itsm_domain::access::Scope;
 use itsm_domain::catalogue::{CatalogueView, EntryDefinition};
 use itsm_http::audit::{Change, record};
+use itsm_http::references::ensure_service_open;
 use itsm_http::{ApiError, ApiJson, Principal, QueryParams, Services, etag};
 use itsm_store::{Sql, in_transaction};
 
@@ -69,7 +70,7 @@ pub async fn put_entry(
     let required = etag::if_match(&headers)?;
     let now = itsm_http::now();
     let (entry, created) = in_transaction(&*services.db, async |db| {
-        offered_service(db, definition.service.as_str()).await?;
+        ensure_service_open(db, definition.service.as_str(), "service").await?;
         match entries::load_entry(db, code.as_str()).await? {
             None => create(db, &principal, code.as_str(), &definition, &now)
                 .await

@@ -1,5 +1,5 @@
 //! The catalogue routes, one file per resource, and the steps they share: the authorities, finding
-//! a service or entry, and and answering with a record and its `ETag`.
+//! a service or entry, and answering with a record and its `ETag`.
 
 pub mod entries;
 pub mod published;
@@ -7,8 +7,6 @@ pub mod services;
 pub mod versions;
 
 use crate::store::services::{Service, load_service};
-use itsm_domain::FieldErrors;
-use itsm_domain::catalogue::ServiceState;
 use itsm_http::ApiError;
 use itsm_store::Sql;
 
@@ -22,17 +20,6 @@ pub async fn find_service(db: &impl Sql, code: &str) -> Result<Service, ApiError
     load_service(db, code)
         .await?
         .ok_or_else(|| ApiError::not_found(format_args!("service {code}")))
-}
-
-/// The service an entry offers: it must exist and not be retired.
-pub async fn offered_service(db: &impl Sql, code: &str) -> Result<Service, ApiError> {
-    let mut errors = FieldErrors::new();
-    match load_service(db, code).await? {
-        Some(service) if service.state != ServiceState::Retired => return Ok(service),
-        Some(_) => errors.push("service", format!("service {code} is retired")),
-        None => errors.push("service", format!("there is no service {code}")),
-    }
-    Err(errors.into())
 }
 
 pub use itsm_http::etag::respond;

@@ -23,7 +23,6 @@ pub struct CatalogueVersion {
 pub struct Item {
     pub code: String,
     pub service_name: Localized<160>,
-    pub orderable: bool,
     pub definition: EntryDefinition,
 }
 
@@ -55,7 +54,6 @@ impl Item {
         Ok(Item {
             code: row.get("code")?,
             service_name: from_json("service_name", &row.get::<String>("service_name")?)?,
-            orderable: row.get("orderable")?,
             definition: from_json("definition", &row.get::<String>("definition")?)?,
         })
     }
@@ -66,7 +64,7 @@ pub async fn candidates(db: &impl Sql) -> Result<Vec<Candidate>, StoreError> {
     let rows = db
         .query(
             "SELECT e.code, s.name AS service_name, s.state AS service_state,
-                    e.definition, json_extract(e.definition, '$.request_form') IS NOT NULL AS orderable
+                    e.definition
              FROM catalogue_entry e JOIN service s ON s.code = e.service_code
              WHERE e.withdrawn_at IS NULL
              ORDER BY e.code",
@@ -154,7 +152,7 @@ pub async fn items_of(
     let rows = db
         .query(
             &format!(
-                "SELECT code, service_name, orderable, definition FROM catalogue_item {} ORDER BY code",
+                "SELECT code, service_name, definition FROM catalogue_item {} ORDER BY code",
                 where_clause(&clauses)
             ),
             &params,
@@ -170,7 +168,7 @@ pub async fn load_item(
 ) -> Result<Option<Item>, StoreError> {
     let rows = db
         .query(
-            "SELECT code, service_name, orderable, definition FROM catalogue_item
+            "SELECT code, service_name, definition FROM catalogue_item
              WHERE catalogue_version = ? AND code = ?",
             &[version.into(), code.into()],
         )
@@ -207,7 +205,7 @@ pub async fn insert_version(
                 item.definition.service.as_str().into(),
                 to_json(&item.service_name)?.into(),
                 item.definition.view.as_str().into(),
-                item.orderable.into(),
+                item.definition.orderable().into(),
                 to_json(&item.definition)?.into(),
             ],
         )
@@ -235,13 +233,14 @@ mod tests {
             .expect("load")
             .expect("published");
         assert_eq!(hotline.service_name.get("zh"), "熱線服務");
-        assert!(!hotline.orderable);
+        assert!(!hotline.definition.orderable());
         assert!(
             load_item(&db, 1, "desktop-om")
                 .await
                 .expect("load")
                 .expect("published")
-                .orderable
+                .definition
+                .orderable()
         );
     }
 

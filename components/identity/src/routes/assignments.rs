@@ -21,6 +21,7 @@ use itsm_domain::FieldError;
 use itsm_domain::access::{self, Grant, Role, Scope, ScopeKind, names};
 use itsm_http::audit::{Change, record};
 use itsm_http::json::Items;
+use itsm_http::references::service_state;
 use itsm_http::{ApiError, ApiJson, Principal, QueryParams, Services, etag};
 use itsm_store::HistoryEntry;
 use itsm_store::{Sql, in_transaction};
@@ -106,7 +107,8 @@ pub async fn grant(
     if let Some(scope) = scope {
         let exists = match scope.kind {
             ScopeKind::Customer => load_customer(db, &scope.key).await?.is_some(),
-            ScopeKind::Service => assignments::service_exists(db, &scope.key).await?,
+            // An owner may be named while the service is still being planned, or after it retired.
+            ScopeKind::Service => service_state(db, &scope.key).await?.is_some(),
             ScopeKind::Process => true,
         };
         if !exists {

@@ -121,18 +121,6 @@ pub async fn load_assignment(db: &impl Sql, id: i64) -> Result<Option<Assignment
 }
 
 /// The assignment of this role and scope that is not revoked (it may have expired).
-/// Whether the catalogue knows a service by this code (any state: an owner may be named
-/// while the service is still being planned).
-pub async fn service_exists(db: &impl Sql, code: &str) -> Result<bool, StoreError> {
-    let rows = db
-        .query(
-            "SELECT 1 AS found FROM service WHERE code = ?",
-            &[code.into()],
-        )
-        .await?;
-    Ok(!rows.is_empty())
-}
-
 pub async fn unrevoked_assignment(
     db: &impl Sql,
     user_id: i64,

@@ -1,7 +1,7 @@
 //! `POST /api/v1/incidents`: records a new incident, prioritised by the stored matrix, for the
 //! customer organisation it concerns (a customer contact reports for their own).
 
-use super::{CREATE, audit, ensure_service, respond};
+use super::{CREATE, audit, respond};
 use crate::store::{self, Incident};
 use crate::wire::{CreateIncidentRequest, NewIncident};
 use axum::extract::{Extension, State};
@@ -10,6 +10,7 @@ use http::StatusCode;
 use itsm_domain::access::Scope;
 use itsm_domain::incident::{IncidentState, Priority};
 use itsm_domain::{FieldError, Label};
+use itsm_http::references::ensure_service_open;
 use itsm_http::{ApiError, ApiJson, Principal, Services};
 use itsm_store::{Sql, in_transaction};
 
@@ -28,7 +29,7 @@ pub async fn create_incident(
             ensure_customer_exists(db, code).await?;
         }
         if let Some(service) = &new.service {
-            ensure_service(db, service.as_str()).await?;
+            ensure_service_open(db, service.as_str(), "service").await?;
         }
         let priority = store::priority_for(db, new.impact, new.urgency).await?;
         let mut incident = new_record(&new, customer.clone(), priority, &principal.user, &now);

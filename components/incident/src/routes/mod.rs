@@ -17,7 +17,6 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use itsm_domain::access::{Scope, Visibility};
 use itsm_domain::incident::IncidentRef;
-use itsm_domain::{FieldError, FieldErrors};
 use itsm_http::audit::{Change, record};
 use itsm_http::{ApiError, Principal, etag};
 use itsm_store::{Sql, in_transaction};
@@ -52,16 +51,6 @@ pub async fn find_visible(
     let incident = find(db, id).await?;
     principal.require_visible(READ, &scopes_of(&incident), number_of(id))?;
     Ok(incident)
-}
-
-/// An incident may name only a service the catalogue knows and has not retired.
-pub async fn ensure_service(db: &impl Sql, code: &str) -> Result<(), ApiError> {
-    let message = match store::service_state(db, code).await?.as_deref() {
-        None => format!("there is no service {code}"),
-        Some("retired") => format!("service {code} is retired"),
-        Some(_) => return Ok(()),
-    };
-    Err(FieldErrors::from(FieldError::new("service", message)).into())
 }
 
 /// The incident id from the path, which may be the id (`42`) or the number (`INC0000042`).

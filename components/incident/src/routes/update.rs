@@ -2,7 +2,7 @@
 //! new impact or urgency re-prioritises through the matrix, and moving an incident away from a
 //! group or assignee it already had counts as a reassignment.
 
-use super::{ensure_service, modify, parse_id};
+use super::{modify, parse_id};
 use crate::store::{self, Incident};
 use crate::wire::{AssignRequest, CHANNELS, UpdateIncidentRequest, field, parse_enum};
 use axum::extract::{Extension, Path, State};
@@ -10,6 +10,7 @@ use axum::response::Response;
 use http::HeaderMap;
 use itsm_domain::incident::{Channel, Impact, Urgency};
 use itsm_domain::{Description, FieldErrors, Label, ShortDescription};
+use itsm_http::references::ensure_service_open;
 use itsm_http::{ApiError, ApiJson, Principal, Services};
 
 pub async fn update_incident(
@@ -144,7 +145,7 @@ impl Changes {
         if let Some(Some(service)) = &self.service
             && incident.service.as_deref() != Some(service.as_str())
         {
-            ensure_service(db, service.as_str()).await?;
+            ensure_service_open(db, service.as_str(), "service").await?;
         }
         let text = |l: &Label| l.as_str().to_owned();
         let set_opt = |slot: &mut Option<String>, v: &Option<Option<Label>>| {
