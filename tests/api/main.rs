@@ -9,4 +9,5 @@ mod catalogue;
 mod identity;
 mod incidents;
 mod openapi;
+mod requests;
 mod retries;

@@ -3,10 +3,11 @@
 
 use crate::store::Incident;
 use itsm_domain::incident::{
-    Action, Channel, HoldReason, Impact, IncidentNumber, Priority, ResolutionCode, Urgency,
-    allowed_actions,
+    Action, Channel, HoldReason, Impact, Priority, ResolutionCode, Urgency, allowed_actions,
 };
-use itsm_domain::{CommentBody, Description, FieldErrors, Label, Reason, ShortDescription};
+use itsm_domain::{
+    CommentBody, Description, FieldErrors, Label, Reason, RecordKind, ShortDescription,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -363,7 +364,7 @@ impl<'a> IncidentResponse<'a> {
 
 /// The human number of a stored incident (ids from the database are always positive).
 pub fn number_of(id: i64) -> String {
-    IncidentNumber::from_id(id).map_or_else(|_| id.to_string(), |n| n.as_str().to_owned())
+    RecordKind::Incident.number_text(id)
 }
 
 /// The impact × urgency matrix that derives each incident's priority.

@@ -5,6 +5,8 @@ pub mod catalogue;
 pub mod code;
 pub mod field;
 pub mod incident;
+pub mod number;
+pub mod request;
 pub mod text;
 mod text_enum;
 
@@ -14,8 +16,8 @@ mod test_support;
 pub use code::{CODE_PATTERN, Code, parse_code};
 pub use field::{FieldError, FieldErrors, check};
 pub use incident::{
-    Action, Channel, HoldReason, Impact, IncidentNumber, IncidentRef, IncidentState, Priority,
-    PriorityMatrix, ResolutionCode, TransitionError, Urgency, allowed_actions, counts_as_reopen,
-    next_state,
+    Action, Channel, HoldReason, Impact, IncidentState, Priority, PriorityMatrix, ResolutionCode,
+    TransitionError, Urgency, allowed_actions, counts_as_reopen, next_state,
 };
+pub use number::{RecordKind, RecordNumber};
 pub use text::{BoundedText, CommentBody, Description, Label, Reason, ShortDescription};

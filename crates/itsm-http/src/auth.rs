@@ -117,6 +117,28 @@ impl Principal {
         }
     }
 
+    /// The customer a new record is for: as `given`, or, for a caller who holds `authority` only
+    /// for some customers (a contact), the one they belong to. Whether the caller may act for
+    /// that customer is still for `require_in` to say.
+    pub fn customer_for(
+        &self,
+        authority: &str,
+        given: Option<&str>,
+    ) -> Result<Option<String>, ApiError> {
+        match (given, self.visible_customers(authority)?) {
+            (given, None) => Ok(given.map(str::to_owned)),
+            (Some(given), Some(_)) => Ok(Some(given.to_owned())),
+            (None, Some(mut own)) if own.len() == 1 => Ok(own.pop()),
+            (None, Some(own)) => {
+                let message = format!("say which customer this is for: one of {}", own.join(", "));
+                Err(ApiError::Unprocessable {
+                    detail: format!("customer: {message}"),
+                    errors: vec![itsm_domain::FieldError::new("customer", message)],
+                })
+            }
+        }
+    }
+
     fn holds_anywhere(&self, authority: &str) -> bool {
         !matches!(self.visibility(authority), Visibility::Nothing)
     }

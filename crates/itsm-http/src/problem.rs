@@ -71,7 +71,8 @@ pub(crate) struct Problem<'a> {
     /// On 409: what the record's state allows now.
     #[serde(skip_serializing_if = "Option::is_none")]
     allowed_actions: Option<&'a [String]>,
-    /// On 403: the authority that was missing.
+    /// On 403: the authority that was missing, or the standing (approver, requester) a
+    /// person-bound act needs.
     #[serde(skip_serializing_if = "Option::is_none")]
     authority: Option<&'a str>,
 }
@@ -103,6 +104,15 @@ impl ApiError {
         ApiError::Forbidden {
             authority: authority.to_owned(),
             detail: format!("this needs the authority {authority}"),
+        }
+    }
+
+    /// A 403 for an act reserved to people rather than to an authority (an approver decides, the
+    /// requester verifies); `standing` names what the caller is not.
+    pub fn not_entitled(standing: &str, detail: impl Into<String>) -> Self {
+        ApiError::Forbidden {
+            authority: standing.to_owned(),
+            detail: detail.into(),
         }
     }
 
@@ -242,6 +252,12 @@ impl ApiError {
 
 impl From<itsm_domain::incident::TransitionError> for ApiError {
     fn from(error: itsm_domain::incident::TransitionError) -> Self {
+        Self::invalid_transition(&error, &error.allowed())
+    }
+}
+
+impl From<itsm_domain::request::RequestTransitionError> for ApiError {
+    fn from(error: itsm_domain::request::RequestTransitionError) -> Self {
         Self::invalid_transition(&error, &error.allowed())
     }
 }

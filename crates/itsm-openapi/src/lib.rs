@@ -42,6 +42,11 @@ pub const COMPONENTS: &[Component] = &[
         describe: incident::openapi::describe,
         route_table: incident::route_table,
     },
+    Component {
+        name: "service-request",
+        describe: service_request::openapi::describe,
+        route_table: service_request::route_table,
+    },
 ];
 
 /// The document, as a value.

@@ -24,7 +24,7 @@ pub use error::StoreError;
 pub use migrations::{AppliedMigration, MIGRATIONS, Migration, apply_migrations};
 pub use seam::{Kv, Sql, Variables, in_transaction};
 pub use split::split_statements;
-pub use value::{FromValue, Row, Rows, Value};
+pub use value::{FromValue, Row, Rows, Value, to_json};
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
 pub use native::{MapVariables as Vars, MemoryKv as KvStore, NativeDb as Db};

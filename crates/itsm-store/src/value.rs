@@ -163,6 +163,44 @@ impl Row<'_> {
             .ok_or_else(|| decode("row is shorter than its columns".to_owned()))?;
         T::from_value(value).map_err(decode)
     }
+
+    /// A text column parsed into a domain type; a failure names the column and the text.
+    pub fn parsed<T, E: std::fmt::Display>(
+        &self,
+        column: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<T, StoreError> {
+        let text: String = self.get(column)?;
+        parse(&text).map_err(|e| StoreError::Decode {
+            column: column.to_owned(),
+            message: format!("{text:?}: {e}"),
+        })
+    }
+
+    /// [`Row::parsed`] for a column that may be NULL.
+    pub fn parsed_opt<T, E: std::fmt::Display>(
+        &self,
+        column: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, StoreError> {
+        match self.get::<Option<String>>(column)? {
+            None => Ok(None),
+            Some(_) => self.parsed(column, parse).map(Some),
+        }
+    }
+
+    /// A JSON text column read back into its type.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, column: &str) -> Result<T, StoreError> {
+        self.parsed(column, |text| serde_json::from_str::<T>(text))
+    }
+}
+
+/// A value as the JSON text a JSON column holds.
+pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Decode {
+        column: "json".to_owned(),
+        message: e.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -187,6 +225,28 @@ mod tests {
         assert_eq!(row.get::<String>("name").expect("name"), "a");
         assert_eq!(row.get::<i64>("id").expect("id"), 7);
         assert_eq!(row.get::<Option<String>>("gone").expect("gone"), None);
+    }
+
+    #[test]
+    fn row_parses_text_and_json_columns_naming_the_column_on_failure() {
+        let rows = Rows::new(
+            vec!["n".into(), "list".into(), "gone".into()],
+            vec![vec![
+                Value::Text("12".into()),
+                Value::Text("[1,2]".into()),
+                Value::Null,
+            ]],
+        );
+        let row = rows.first().expect("one row");
+        assert_eq!(row.parsed("n", str::parse::<u8>).expect("n"), 12);
+        assert_eq!(
+            row.parsed_opt("gone", str::parse::<u8>).expect("gone"),
+            None
+        );
+        assert_eq!(row.json::<Vec<u8>>("list").expect("list"), vec![1, 2]);
+        let bad = row.json::<Vec<String>>("list").expect_err("numbers");
+        assert!(bad.to_string().starts_with("column list:"), "{bad}");
+        assert_eq!(to_json(&[1, 2]).expect("json"), "[1,2]");
     }
 
     #[test]

@@ -7,26 +7,25 @@ use crate::wire::{CreateIncidentRequest, NewIncident};
 use axum::extract::{Extension, State};
 use axum::response::Response;
 use http::StatusCode;
+use itsm_domain::Label;
 use itsm_domain::access::Scope;
 use itsm_domain::incident::{IncidentState, Priority};
-use itsm_domain::{FieldError, Label};
-use itsm_http::references::ensure_service_open;
+use itsm_http::references::{ensure_customer_exists, ensure_service_open};
 use itsm_http::{ApiError, ApiJson, Principal, Services};
-use itsm_store::{Sql, in_transaction};
+use itsm_store::in_transaction;
 
 pub async fn create_incident(
     State(services): State<Services>,
     Extension(principal): Extension<Principal>,
     ApiJson(request): ApiJson<CreateIncidentRequest>,
 ) -> Result<Response, ApiError> {
-    let visible = principal.visible_customers(CREATE)?;
     let new = NewIncident::try_from(request)?;
-    let customer = customer_of(&new, visible)?;
+    let customer = principal.customer_for(CREATE, new.customer.as_ref().map(Label::as_str))?;
     principal.require_in(CREATE, &scopes(customer.as_deref(), new.service.as_ref()))?;
     let now = itsm_http::now();
     let incident = in_transaction(&*services.db, async |db| {
         if let Some(code) = &customer {
-            ensure_customer_exists(db, code).await?;
+            ensure_customer_exists(db, code, "customer").await?;
         }
         if let Some(service) = &new.service {
             ensure_service_open(db, service.as_str(), "service").await?;
@@ -41,52 +40,12 @@ pub async fn create_incident(
     Ok(respond(&incident, StatusCode::CREATED))
 }
 
-/// The customer the incident is for: as given, or the only one a customer contact belongs to.
-fn customer_of(
-    new: &NewIncident,
-    visible: Option<Vec<String>>,
-) -> Result<Option<String>, ApiError> {
-    let given = new.customer.as_ref().map(|c| c.as_str().to_owned());
-    match (given, visible) {
-        (given, None) => Ok(given),
-        (Some(given), Some(_)) => Ok(Some(given)),
-        (None, Some(mut own)) if own.len() == 1 => Ok(own.pop()),
-        (None, Some(own)) => Err(customer_error(format!(
-            "say which customer this is for: one of {}",
-            own.join(", ")
-        ))),
-    }
-}
-
 fn scopes(customer: Option<&str>, service: Option<&Label>) -> Vec<Scope> {
     customer
         .map(Scope::customer)
         .into_iter()
         .chain(service.map(|s| Scope::service(s.as_str())))
         .collect()
-}
-
-async fn ensure_customer_exists(db: &impl Sql, code: &str) -> Result<(), ApiError> {
-    let rows = db
-        .query(
-            "SELECT 1 AS found FROM customer WHERE code = ?",
-            &[code.into()],
-        )
-        .await?;
-    if rows.is_empty() {
-        return Err(customer_error(format!("there is no customer {code}")));
-    }
-    Ok(())
-}
-
-fn customer_error(message: String) -> ApiError {
-    ApiError::Unprocessable {
-        detail: format!("customer: {message}"),
-        errors: vec![FieldError {
-            field: "customer".to_owned(),
-            message,
-        }],
-    }
 }
 
 fn new_record(

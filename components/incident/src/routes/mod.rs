@@ -15,8 +15,8 @@ use crate::wire::{IncidentResponse, number_of};
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
+use itsm_domain::RecordKind;
 use itsm_domain::access::{Scope, Visibility};
-use itsm_domain::incident::IncidentRef;
 use itsm_http::audit::{Change, record};
 use itsm_http::{ApiError, Principal, etag};
 use itsm_store::{Sql, in_transaction};
@@ -55,7 +55,9 @@ pub async fn find_visible(
 
 /// The incident id from the path, which may be the id (`42`) or the number (`INC0000042`).
 pub fn parse_id(text: &str) -> Result<i64, ApiError> {
-    IncidentRef::parse(text).map_err(|_| ApiError::not_found(format_args!("incident {text}")))
+    RecordKind::Incident
+        .parse_ref(text)
+        .map_err(|_| ApiError::not_found(format_args!("incident {text}")))
 }
 
 pub async fn find(db: &impl Sql, id: i64) -> Result<Incident, ApiError> {

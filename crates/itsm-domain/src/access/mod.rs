@@ -13,7 +13,7 @@ mod scope;
 pub use authority::{AUTHORITIES, AuthorityDef, authority, names};
 pub use grant::{Grant, GrantError};
 pub use matrix::{MatrixRow, matrix_csv, responsibility_matrix};
-pub use policy::{GrantRefusal, Visibility, may_grant, permits, visibility};
+pub use policy::{GrantRefusal, Visibility, holds_role, may_grant, permits, visibility};
 pub use process::{Process, Tailoring};
 pub use role::Role;
 pub use scope::{Scope, ScopeKind};

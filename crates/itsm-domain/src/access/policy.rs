@@ -22,6 +22,12 @@ pub fn permits(grants: &[Grant], authority_name: &str, context: &[Scope]) -> boo
     authority(authority_name).is_some_and(|a| grants.iter().any(|g| confers(g, a.holders, context)))
 }
 
+/// True iff some grant is of `role` and, for a scoped role, lies among the record's `context`:
+/// who may act where a record names a role rather than an authority (an approver by role).
+pub fn holds_role(grants: &[Grant], role: Role, context: &[Scope]) -> bool {
+    grants.iter().any(|g| confers(g, &[role], context))
+}
+
 /// Which records an authority reaches: all of them, those in some scopes, or none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Visibility {
@@ -125,6 +131,19 @@ mod tests {
         });
         let context = scope.iter().cloned().collect();
         (grant(role, scope), context)
+    }
+
+    #[test]
+    fn a_role_is_held_only_within_its_grants_scope() {
+        let owner = [grant(Role::ServiceOwner, Some(Scope::service("mail")))];
+        let desk = [grant(Role::ServiceDesk, None)];
+        let mail = [Scope::service("mail"), Scope::customer("acme")];
+        let chat = [Scope::service("chat")];
+        assert!(holds_role(&owner, Role::ServiceOwner, &mail));
+        assert!(!holds_role(&owner, Role::ServiceOwner, &chat));
+        assert!(!holds_role(&owner, Role::ServiceDesk, &mail));
+        assert!(holds_role(&desk, Role::ServiceDesk, &chat));
+        assert!(holds_role(&desk, Role::ServiceDesk, &[]));
     }
 
     #[test]

@@ -159,13 +159,14 @@ impl RequestForm {
         errors.finish(checked)
     }
 
-    /// The user names among the answers, for the caller to check they exist.
-    pub fn users_in<'a>(&self, answers: &'a Answers) -> Vec<&'a str> {
+    /// The user names among the answers with their field keys, for the caller to check that
+    /// they exist.
+    pub fn users_in<'a>(&'a self, answers: &'a Answers) -> Vec<(&'a str, &'a str)> {
         self.fields
             .iter()
             .filter(|f| f.kind == FieldType::User)
             .filter_map(|f| match answers.get(f.key.as_str()) {
-                Some(Answer::Text(user)) => Some(user.as_str()),
+                Some(Answer::Text(user)) => Some((f.key.as_str(), user.as_str())),
                 _ => None,
             })
             .collect()
@@ -533,7 +534,7 @@ mod tests {
             checked.get("extras"),
             Some(&Answer::Choices(vec!["dock".into(), "bag".into()]))
         );
-        assert_eq!(laptop_form().users_in(&checked), ["ann.lee"]);
+        assert_eq!(laptop_form().users_in(&checked), [("for_user", "ann.lee")]);
     }
 
     #[test]
