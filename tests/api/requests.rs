@@ -238,6 +238,62 @@ async fn an_order_is_fulfilled_through_its_tasks_and_verified_by_the_requester()
         .collect();
     assert_eq!(states, ["done", "cancelled"]);
 
+    // A contact orders at the desk's priority, for fellow contacts only; work goes to staff only;
+    // cancelling stops the work in progress with it.
+    let field_of = |p: Value| {
+        p["errors"][0]["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut urgent = desktop_order();
+    urgent["priority"] = json!("critical");
+    let refused = app.post_as(&contact, "/api/v1/requests", &urgent).await;
+    assert_eq!(field_of(problem(refused, 422).await), "priority");
+    let mut for_desk = desktop_order();
+    for_desk["requested_for"] = json!("desk");
+    let refused = app.post_as(&contact, "/api/v1/requests", &for_desk).await;
+    assert_eq!(field_of(problem(refused, 422).await), "requested_for");
+    let second = json_with(
+        app.post_as(&contact, "/api/v1/requests", &desktop_order())
+            .await,
+        201,
+    )
+    .await;
+    let second = second["number"].as_str().expect("number").to_owned();
+    let refused = act(&app, &desk, &second, "assign", &json!({"assignee": "ann"})).await;
+    assert_eq!(field_of(problem(refused, 422).await), "assignee");
+    json_with(
+        on_tasks(&app, &desk, &second, "", &json!({"title": "Visit"})).await,
+        201,
+    )
+    .await;
+    let cancelled = acted(
+        &app,
+        &contact,
+        &second,
+        "cancel",
+        &json!({"reason": "Fixed it myself"}),
+    )
+    .await;
+    assert_eq!(
+        (
+            cancelled["state"].clone(),
+            cancelled["cancel_reason"].clone()
+        ),
+        (json!("cancelled"), json!("Fixed it myself"))
+    );
+    let task = json_with(
+        app.get_as(&desk, &format!("/api/v1/requests/{second}/tasks/1"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (task["state"].clone(), task["notes"].clone()),
+        (json!("cancelled"), json!("Fixed it myself"))
+    );
+
     // Another customer's contact does not see it; the desk lists it by "me" filters.
     app.customer("globex").await;
     let stranger = app
@@ -406,6 +462,17 @@ async fn approvers_by_role_and_by_name_decide_under_all_and_any() {
         409,
     )
     .await;
+
+    // bob approves laptops, so he cannot order one for himself: nobody could decide it.
+    let refused = app
+        .post_as(
+            &bob,
+            "/api/v1/requests",
+            &json!({"item": "laptop", "answers": {"model": "small"}}),
+        )
+        .await;
+    let refused = problem(refused, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "item");
 
     // A rejection needs a reason and, under `all`, ends the order at once.
     let second = json_with(

@@ -24,7 +24,7 @@ fn describe_requests(doc: &mut ApiDoc) {
     doc.post("/api/v1/requests", "orderRequest", "Order from the published catalogue")
         .tag(TAG)
         .authority(names::REQUEST_CREATE)
-        .describe("The item must be in the latest published catalogue, have a request form and a service that is not retired; the answers must satisfy the form (each bad answer named `answers.<key>`), and every user named must be active. An item with an approval policy starts `awaiting_approval`, any other `submitted`.")
+        .describe("The item must be in the latest published catalogue, have a request form and a service that is not retired; the answers must satisfy the form (each bad answer named `answers.<key>`), and every user named must be active. A customer contact orders for a contact of the same customer and leaves `priority` to the service desk. An item that names the orderer or recipient as its approver cannot be ordered by them. An item with an approval policy starts `awaiting_approval`, any other `submitted`.")
         .body::<OrderRequest>()
         .created::<RequestView>("The new request, its approvals awaited.")
         .links("id", "$response.body#/id", &["getRequest", "listRequestTasks"])
@@ -50,8 +50,7 @@ fn describe_requests(doc: &mut ApiDoc) {
         .add();
     doc.post("/api/v1/requests/{id}/{action}", "actOnRequest", "Move a request through fulfilment")
         .tag(TAG)
-        .authority(names::REQUEST_WRITE)
-        .describe("`assign` (needs `assignee`), `start` and `fulfil` (needs `notes`, and every task done or cancelled) are the service desk's; `confirm` (optional `notes` as feedback) and `reopen` (needs `reason`) belong to whoever ordered the request or it is for; `cancel` (needs `reason`) to either side before delivery. An action the state does not allow gets 409 with `allowed_actions`.")
+        .describe("`assign` (needs `assignee`, who must hold `request.write`), `start` and `fulfil` (needs `notes`, and every task done or cancelled) need `request.write`; `confirm` (optional `notes` as feedback) and `reopen` (needs `reason`) belong to whoever ordered the request or it is for; `cancel` (needs `reason`; open tasks are cancelled with it) to either side before delivery. A 403 names the authority or the standing (`requester`) that was missing. An action the state does not allow gets 409 with `allowed_actions`.")
         .path_param("id", ID)
         .path_choice("action", "What to do.", RequestAction::ALL.iter().map(|a| a.as_str()))
         .optional_body::<RequestActionBody>()
@@ -85,6 +84,7 @@ fn describe_decisions(doc: &mut ApiDoc) {
             .optional_body::<DecisionBody>()
             .if_match()
             .ok_record::<RequestView>("The request with the decision recorded.")
+            .fails(403, "The caller is not an approver still awaited, or ordered the request or is its recipient (`authority`: `approver`).")
             .fails(409, "The request does not await approval, or the caller has already decided it.")
             .add();
     }

@@ -150,8 +150,10 @@ pub struct NewTaskRequest {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTaskRequest {
-    #[serde(default)]
-    pub title: Option<ShortDescription>,
+    /// A task keeps a title: `null` is refused.
+    #[serde(default, deserialize_with = "itsm_http::json::present")]
+    #[schemars(with = "ShortDescription")]
+    pub title: Option<Option<ShortDescription>>,
     #[serde(default, deserialize_with = "itsm_http::json::present")]
     #[schemars(with = "Option<Description>")]
     pub description: Option<Option<Description>>,

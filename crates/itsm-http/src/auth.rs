@@ -249,6 +249,32 @@ pub async fn authenticate(
     })
 }
 
+/// The live grants of an active user other than the caller, to check that someone named for a
+/// task can do it; `None` when there is no such active user.
+pub async fn grants_of(
+    db: &impl Sql,
+    user_name: &str,
+    now: &str,
+) -> Result<Option<Vec<Grant>>, ApiError> {
+    let rows = db
+        .query(
+            "SELECT (SELECT group_concat(r.role || ':' || coalesce(r.scope_kind, '') || ':' || coalesce(r.scope_key, ''), ',')
+                     FROM role_assignment r
+                     WHERE r.user_id = u.user_id AND r.revoked_at IS NULL
+                       AND (r.valid_until IS NULL OR r.valid_until > ?)) AS grants
+             FROM app_user u WHERE u.user_name = ? AND u.deactivated_at IS NULL",
+            &[now.into(), user_name.into()],
+        )
+        .await?;
+    let Some(row) = rows.first() else {
+        return Ok(None);
+    };
+    let grants: Option<String> = row.get("grants")?;
+    Ok(Some(
+        grants.as_deref().map(parse_grants).unwrap_or_default(),
+    ))
+}
+
 fn unauthorized(detail: &str) -> ApiError {
     ApiError::Unauthorized {
         detail: detail.to_owned(),

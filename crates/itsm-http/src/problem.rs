@@ -239,7 +239,7 @@ impl From<FieldErrors> for ApiError {
 
 impl ApiError {
     /// 409 for an action the record's state refuses, listing what it allows instead.
-    fn invalid_transition<A: std::fmt::Display>(
+    pub fn invalid_transition<A: std::fmt::Display>(
         error: &impl std::fmt::Display,
         allowed: &[A],
     ) -> Self {

@@ -1,7 +1,7 @@
 //! Instants on the wire: RFC 3339 in, RFC 3339 UTC with milliseconds out, so stored times
 //! compare correctly as text whatever offset a client sent.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 
 /// Reads an RFC 3339 instant and normalises it to UTC milliseconds.
 pub fn parse_instant(text: &str) -> Result<String, String> {
@@ -23,6 +23,13 @@ pub fn format_instant(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// The calendar day (UTC) of `now` (as returned by [`crate::now`]).
+pub fn day_of(now: &str) -> NaiveDate {
+    DateTime::parse_from_rfc3339(now)
+        .map(|t| t.with_timezone(&Utc).date_naive())
+        .unwrap_or_else(|_| Utc::now().date_naive())
+}
+
 /// `now` (as returned by [`crate::now`]) moved by `days`.
 pub fn days_after(now: &str, days: i64) -> String {
     DateTime::parse_from_rfc3339(now)
@@ -33,6 +40,14 @@ pub fn days_after(now: &str, days: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_day_of_an_instant_is_its_utc_date() {
+        assert_eq!(
+            day_of("2026-11-21T23:59:59.999Z"),
+            NaiveDate::from_ymd_opt(2026, 11, 21).expect("date")
+        );
+    }
 
     #[test]
     fn instants_are_normalised_to_utc_and_checked_against_now() {

@@ -12,8 +12,10 @@ use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use http::HeaderMap;
 use itsm_domain::access::Role;
-use itsm_domain::catalogue::{ApprovalRule, Approver};
-use itsm_domain::request::{ApprovalOutcome, Decision, RequestState, approval_outcome, slot_for};
+use itsm_domain::catalogue::Approver;
+use itsm_domain::request::{
+    ApprovalOutcome, Decision, RequestState, allowed_request_actions, approval_outcome, slot_for,
+};
 use itsm_domain::{FieldError, FieldErrors};
 use itsm_http::json::parse_optional_json;
 use itsm_http::{ApiError, Principal, Services};
@@ -86,13 +88,9 @@ async fn decide(
         audited,
         async |db, request, slots| {
             let slot = awaited_slot(principal, request, slots, action)?;
-            slots[slot].decision = Some(decision);
-            slots[slot].reason = reason.clone();
-            slots[slot].decided_by = Some(principal.user.clone());
-            slots[slot].decided_at = Some(now.clone());
+            slots[slot] = slots[slot].decided(decision, reason.clone(), &principal.user, &now);
             record_decision(db, request.id, slot, &slots[slot]).await?;
-            apply_outcome(request, slots, &now);
-            Ok(())
+            apply_outcome(request, slots, &now)
         },
     )
     .await
@@ -107,16 +105,13 @@ fn awaited_slot(
 ) -> Result<usize, ApiError> {
     let number = number_of(request.id);
     if request.state != RequestState::AwaitingApproval {
-        return Err(ApiError::InvalidTransition {
-            detail: format!(
+        return Err(ApiError::invalid_transition(
+            &format!(
                 "cannot {action} a service request that is {}",
                 request.state
             ),
-            allowed_actions: itsm_domain::request::allowed_request_actions(request.state)
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
-        });
+            &allowed_request_actions(request.state),
+        ));
     }
     if request.is_party(&principal.user) {
         return Err(ApiError::not_entitled(
@@ -174,9 +169,18 @@ async fn record_decision(
 }
 
 /// Moves the request on once the rule has an outcome.
-fn apply_outcome(request: &mut ServiceRequest, slots: &[ApprovalSlot], now: &str) {
+fn apply_outcome(
+    request: &mut ServiceRequest,
+    slots: &[ApprovalSlot],
+    now: &str,
+) -> Result<(), ApiError> {
     let decisions: Vec<Option<Decision>> = slots.iter().map(|s| s.decision).collect();
-    let rule = request.approval_rule.unwrap_or(ApprovalRule::All);
+    let rule = request.approval_rule.ok_or_else(|| {
+        ApiError::Internal(format!(
+            "{} has approval slots but no rule",
+            number_of(request.id)
+        ))
+    })?;
     match approval_outcome(rule, &decisions) {
         ApprovalOutcome::Pending => {}
         ApprovalOutcome::Approved => {
@@ -188,4 +192,5 @@ fn apply_outcome(request: &mut ServiceRequest, slots: &[ApprovalSlot], now: &str
             request.closed_at = Some(now.to_owned());
         }
     }
+    Ok(())
 }

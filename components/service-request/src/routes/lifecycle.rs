@@ -2,9 +2,10 @@
 //! starts and fulfils (once every task is finished); the requester, or the person it is for,
 //! confirms the fulfilment or sends it back; either side may cancel before delivery.
 
+use super::people::ensure_worker;
 use super::{Audited, WRITE, modify, parse_id, scopes_of};
 use crate::store::requests::ServiceRequest;
-use crate::store::tasks::open_task_numbers;
+use crate::store::tasks::{cancel_open_tasks, open_task_numbers};
 use crate::wire::{ActionInput, RequestActionBody, number_of};
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
@@ -12,7 +13,6 @@ use axum::response::Response;
 use http::HeaderMap;
 use itsm_domain::request::{RequestAction, next_request_state};
 use itsm_http::json::parse_optional_json;
-use itsm_http::references::ensure_active_user;
 use itsm_http::{ApiError, Principal, Services};
 use itsm_store::Sql;
 
@@ -59,7 +59,7 @@ fn check_standing(
     request: &ServiceRequest,
     action: RequestAction,
 ) -> Result<(), ApiError> {
-    let requester = principal.break_glass || request.is_party(&principal.user);
+    let requester = request.is_party(&principal.user);
     let staff = || principal.require_in(WRITE, &scopes_of(request));
     match action {
         RequestAction::Assign | RequestAction::Start | RequestAction::Fulfil => staff(),
@@ -73,7 +73,8 @@ fn check_standing(
                 request.requested_for
             ),
         )),
-        RequestAction::Cancel if requester => Ok(()),
+        // The break-glass administrator may clear out an order nobody else can.
+        RequestAction::Cancel if requester || principal.break_glass => Ok(()),
         RequestAction::Cancel => staff(),
     }
 }
@@ -89,7 +90,7 @@ async fn apply(
             assignee,
             assignment_group,
         } => {
-            ensure_active_user(db, assignee.as_str(), "assignee").await?;
+            ensure_worker(db, assignee.as_str(), &scopes_of(request), "assignee", now).await?;
             if request
                 .assignee
                 .as_deref()
@@ -117,11 +118,12 @@ async fn apply(
             request.fulfilment_notes = Some(notes.as_str().to_owned());
             request.fulfilled_at = Some(now.to_owned());
         }
-        ActionInput::Confirm { .. } | ActionInput::Cancel { .. } => {
+        ActionInput::Confirm { .. } => request.closed_at = Some(now.to_owned()),
+        ActionInput::Cancel { reason } => {
             request.closed_at = Some(now.to_owned());
-            if let ActionInput::Cancel { reason } = input {
-                request.cancel_reason = Some(reason.as_str().to_owned());
-            }
+            request.cancel_reason = Some(reason.as_str().to_owned());
+            // Work on a cancelled request stops with it, for the same reason.
+            cancel_open_tasks(db, request.id, reason.as_str(), now).await?;
         }
         ActionInput::Reopen { .. } => {
             request.reopen_count += 1;

@@ -5,6 +5,7 @@
 pub mod approvals;
 pub mod lifecycle;
 pub mod order;
+mod people;
 pub mod read;
 pub mod tasks;
 
@@ -39,13 +40,12 @@ pub fn scopes_of(request: &ServiceRequest) -> Vec<Scope> {
     scopes_for(&request.service, request.customer.as_deref())
 }
 
-/// Whether the caller may act as `approver` on this request.
+/// Whether the caller may act as `approver` on this request. Approval is a person's decision,
+/// so the break-glass token, which is no person, never approves.
 pub fn qualifies(principal: &Principal, request: &ServiceRequest, approver: &Approver) -> bool {
     match approver {
         Approver::User(user) => user.as_str() == principal.user,
-        Approver::Role(role) => {
-            principal.break_glass || holds_role(&principal.grants, *role, &scopes_of(request))
-        }
+        Approver::Role(role) => holds_role(&principal.grants, *role, &scopes_of(request)),
     }
 }
 

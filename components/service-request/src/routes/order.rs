@@ -3,6 +3,7 @@
 //! every person named must be an active user. The order then awaits its approvers, or goes
 //! straight to the queue when the item needs no approval.
 
+use super::people::{ensure_decidable, recipient};
 use super::{CREATE, respond, scopes_for};
 use crate::store::approvals::{ApprovalSlot, insert_slots};
 use crate::store::items::{self, PublishedItem};
@@ -10,7 +11,6 @@ use crate::store::requests::{self, ServiceRequest};
 use crate::wire::OrderRequest;
 use axum::extract::{Extension, State};
 use axum::response::Response;
-use chrono::NaiveDate;
 use http::StatusCode;
 use itsm_domain::catalogue::{Answers, RequestForm};
 use itsm_domain::incident::Priority;
@@ -18,6 +18,7 @@ use itsm_domain::request::RequestState;
 use itsm_domain::{Code, FieldError, FieldErrors};
 use itsm_http::audit::{Change, record};
 use itsm_http::references::{ensure_active_user, ensure_customer_exists, ensure_service_open};
+use itsm_http::time::day_of;
 use itsm_http::{ApiError, ApiJson, Principal, Services};
 use itsm_store::{Sql, in_transaction};
 
@@ -27,6 +28,7 @@ pub async fn order_request(
     ApiJson(order): ApiJson<OrderRequest>,
 ) -> Result<Response, ApiError> {
     let customer = principal.customer_for(CREATE, order.customer.as_ref().map(Code::as_str))?;
+    ensure_may_prioritise(&principal, &order)?;
     let now = itsm_http::now();
     let (request, slots) = in_transaction(&*services.db, async |db| {
         let item = published_item(db, &order.item).await?;
@@ -37,13 +39,14 @@ pub async fn order_request(
         if let Some(code) = &customer {
             ensure_customer_exists(db, code, "customer").await?;
         }
-        let requested_for = match &order.requested_for {
-            Some(user) => {
-                ensure_active_user(db, user.as_str(), "requested_for").await?;
-                user.as_str().to_owned()
-            }
-            None => principal.user.clone(),
-        };
+        let requested_for = recipient(
+            db,
+            &principal,
+            order.requested_for.as_ref().map(Code::as_str),
+            customer.as_deref(),
+            &now,
+        )
+        .await?;
         let mut request = new_record(
             &item,
             &order,
@@ -53,6 +56,7 @@ pub async fn order_request(
             requested_for,
             &now,
         );
+        ensure_decidable(db, item.definition.approval.as_ref(), &request, &now).await?;
         request.id = requests::insert_request(db, &request).await?;
         let slots = approval_slots(&item, request.id);
         insert_slots(db, &slots).await?;
@@ -108,11 +112,16 @@ async fn checked_answers(
     Ok(answers)
 }
 
-/// The calendar day (UTC) of an instant as `itsm_http::now` writes it.
-fn day_of(now: &str) -> NaiveDate {
-    now.get(..10)
-        .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
-        .unwrap_or_else(|| chrono::Utc::now().date_naive())
+/// Priority is the service desk's call (it drives the queue); customers order at the default.
+fn ensure_may_prioritise(principal: &Principal, order: &OrderRequest) -> Result<(), ApiError> {
+    if order.priority.is_some() && principal.visible_customers(CREATE)?.is_some() {
+        return Err(FieldErrors::from(FieldError::new(
+            "priority",
+            "is set by the service desk; leave it out",
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 fn approval_slots(item: &PublishedItem, request_id: i64) -> Vec<ApprovalSlot> {

@@ -3,6 +3,7 @@
 //! a task is finished by completing or cancelling it, and the request can be fulfilled only
 //! once none is open. Task changes are audited under the request's number.
 
+use super::people::ensure_worker;
 use super::{WRITE, find_visible, parse_id, scopes_of};
 use crate::store::requests::ServiceRequest;
 use crate::store::tasks::{self, Task};
@@ -15,7 +16,6 @@ use itsm_domain::request::TaskState;
 use itsm_domain::{FieldError, FieldErrors};
 use itsm_http::audit::{Change, record};
 use itsm_http::json::{Items, parse_optional_json};
-use itsm_http::references::ensure_active_user;
 use itsm_http::{ApiError, ApiJson, Principal, Services, etag};
 use itsm_store::{Sql, in_transaction};
 
@@ -55,25 +55,16 @@ pub async fn add_task(
     let task = in_transaction(&*services.db, async |db| {
         let request = workable_request(db, &principal, id).await?;
         if let Some(assignee) = &new.assignee {
-            ensure_active_user(db, assignee.as_str(), "assignee").await?;
+            ensure_worker(
+                db,
+                assignee.as_str(),
+                &scopes_of(&request),
+                "assignee",
+                &now,
+            )
+            .await?;
         }
-        let draft = Task {
-            id: 0,
-            request_id: request.id,
-            number: 0,
-            title: new.title.as_str().to_owned(),
-            description: new.description.as_ref().map(|d| d.as_str().to_owned()),
-            assignment_group: new.assignment_group.as_ref().map(|g| g.as_str().to_owned()),
-            assignee: new.assignee.as_ref().map(|a| a.as_str().to_owned()),
-            state: TaskState::Open,
-            notes: None,
-            version: 1,
-            created_at: now.clone(),
-            created_by: principal.user.clone(),
-            updated_at: now.clone(),
-            finished_at: None,
-            finished_by: None,
-        };
+        let draft = draft_task(request.id, &new, &principal.user, &now);
         let task = tasks::insert_task(db, &draft).await?;
         let change =
             Change::new("service_request", request.id, "add_task").after(&TaskView::new(&task));
@@ -92,17 +83,21 @@ pub async fn update_task(
     ApiJson(update): ApiJson<UpdateTaskRequest>,
 ) -> Result<Response, ApiError> {
     let (id, number) = (parse_id(&id)?, parse_number(&number)?);
+    if let Some(None) = update.title {
+        return Err(FieldErrors::from(FieldError::new("title", "a task keeps a title")).into());
+    }
+    let now = itsm_http::now();
     change_task(
         &*services.db,
         &principal,
         (id, number),
         &headers,
         "update_task",
-        async |db, task| {
+        async |db, request, task| {
             if let Some(Some(assignee)) = &update.assignee {
-                ensure_active_user(db, assignee.as_str(), "assignee").await?;
+                ensure_worker(db, assignee.as_str(), &scopes_of(request), "assignee", &now).await?;
             }
-            if let Some(title) = &update.title {
+            if let Some(Some(title)) = &update.title {
                 task.title = title.as_str().to_owned();
             }
             if let Some(description) = &update.description {
@@ -148,7 +143,7 @@ pub async fn finish_task(
         (id, number),
         &headers,
         &format!("{action}_task"),
-        async |_, task| {
+        async |_, _, task| {
             task.state = state;
             task.notes = body.notes.as_ref().map(|n| n.as_str().to_owned());
             task.finished_at = Some(now.clone());
@@ -166,7 +161,7 @@ async fn change_task<D: Sql>(
     (id, number): (i64, i64),
     headers: &HeaderMap,
     action: &str,
-    change: impl AsyncFnOnce(&D, &mut Task) -> Result<(), ApiError>,
+    change: impl AsyncFnOnce(&D, &ServiceRequest, &mut Task) -> Result<(), ApiError>,
 ) -> Result<Response, ApiError> {
     let required = etag::if_match(headers)?;
     let now = itsm_http::now();
@@ -186,7 +181,7 @@ async fn change_task<D: Sql>(
             });
         }
         let mut next = current.clone();
-        change(db, &mut next).await?;
+        change(db, &request, &mut next).await?;
         if next == current {
             return Ok(current);
         }
@@ -223,6 +218,26 @@ async fn workable_request(
         });
     }
     Ok(request)
+}
+
+fn draft_task(request_id: i64, new: &NewTaskRequest, user: &str, now: &str) -> Task {
+    Task {
+        id: 0,
+        request_id,
+        number: 0,
+        title: new.title.as_str().to_owned(),
+        description: new.description.as_ref().map(|d| d.as_str().to_owned()),
+        assignment_group: new.assignment_group.as_ref().map(|g| g.as_str().to_owned()),
+        assignee: new.assignee.as_ref().map(|a| a.as_str().to_owned()),
+        state: TaskState::Open,
+        notes: None,
+        version: 1,
+        created_at: now.to_owned(),
+        created_by: user.to_owned(),
+        updated_at: now.to_owned(),
+        finished_at: None,
+        finished_by: None,
+    }
 }
 
 fn parse_number(text: &str) -> Result<i64, ApiError> {

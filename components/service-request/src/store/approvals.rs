@@ -33,6 +33,23 @@ impl ApprovalSlot {
         }
     }
 
+    /// This slot filled by `user`'s decision.
+    pub fn decided(
+        &self,
+        decision: Decision,
+        reason: Option<String>,
+        user: &str,
+        now: &str,
+    ) -> Self {
+        ApprovalSlot {
+            decision: Some(decision),
+            reason,
+            decided_by: Some(user.to_owned()),
+            decided_at: Some(now.to_owned()),
+            ..self.clone()
+        }
+    }
+
     fn from_row(row: Row<'_>) -> Result<Self, StoreError> {
         let approver = match row.get::<String>("approver_kind")?.as_str() {
             "role" => Approver::Role(row.parsed("approver", Role::parse)?),

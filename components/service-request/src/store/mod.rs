@@ -15,8 +15,7 @@ pub(crate) mod test_db {
 
     pub const NOW: &str = "2026-11-21T10:00:00.000Z";
 
-    /// A database with every migration applied, the seed catalogue included, and the users the
-    /// tests name.
+    /// A database with every migration applied, the seed catalogue included.
     pub async fn db() -> NativeDb {
         let db = NativeDb::in_memory().expect("db");
         itsm_store::apply_migrations(&db, NOW)

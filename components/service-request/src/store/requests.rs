@@ -1,6 +1,6 @@
 //! The `service_request` table: one row per order, from approval to closure.
 
-use itsm_domain::access::{Grant, ScopeKind};
+use itsm_domain::access::{Grant, Process, ScopeKind};
 use itsm_domain::catalogue::{Answers, ApprovalRule, Localized};
 use itsm_domain::incident::Priority;
 use itsm_domain::request::RequestState;
@@ -259,25 +259,33 @@ fn awaiting_decision(
             slots.push("(a.approver_kind = 'role' AND a.approver = ?)".to_owned());
             continue;
         };
+        // A process-scoped role counts only within the service request process.
         let column = match scope.kind {
             ScopeKind::Service => "r.service_code",
             ScopeKind::Customer => "r.customer",
-            // A process-scoped role counts only within the service request process.
-            ScopeKind::Process => "'service_request'",
+            ScopeKind::Process => "?",
         };
+        if scope.kind == ScopeKind::Process {
+            slot_params.push(Process::ServiceRequest.as_str().into());
+        }
         slots.push(format!(
             "(a.approver_kind = 'role' AND a.approver = ? AND {column} = ?)"
         ));
         slot_params.push(scope.key.as_str().into());
     }
     clauses.push(format!(
-        "r.state = 'awaiting_approval' AND r.requested_by <> ? AND r.requested_for <> ?
+        "r.state = ? AND r.requested_by <> ? AND r.requested_for <> ?
          AND NOT EXISTS (SELECT 1 FROM request_approval d WHERE d.request_id = r.request_id AND d.decided_by = ?)
          AND EXISTS (SELECT 1 FROM request_approval a WHERE a.request_id = r.request_id AND a.decision IS NULL
              AND ({}))",
         slots.join(" OR ")
     ));
-    params.extend([user.into(), user.into(), user.into()]);
+    params.extend([
+        RequestState::AwaitingApproval.as_str().into(),
+        user.into(),
+        user.into(),
+        user.into(),
+    ]);
     params.extend(slot_params);
 }
 

@@ -130,6 +130,24 @@ pub async fn open_task_numbers(db: &impl Sql, request_id: i64) -> Result<Vec<i64
     rows.iter().map(|row| row.get("task_number")).collect()
 }
 
+/// Cancels every open task of a request with `reason` as its notes, by the system on the
+/// request's behalf; the request's own audit entry records why.
+pub async fn cancel_open_tasks(
+    db: &impl Sql,
+    request_id: i64,
+    reason: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    db.execute(
+        "UPDATE request_task SET state = 'cancelled', notes = ?, updated_at = ?, finished_at = ?,
+            finished_by = 'system', version = version + 1
+         WHERE request_id = ? AND state = 'open'",
+        &[reason.into(), now.into(), now.into(), request_id.into()],
+    )
+    .await?;
+    Ok(())
+}
+
 /// Writes the mutable columns if the stored version is still `expected_version`.
 pub async fn save_task(db: &impl Sql, t: &Task, expected_version: i64) -> Result<bool, StoreError> {
     let changed = db
@@ -213,5 +231,15 @@ mod tests {
             .map(|t| t.title)
             .collect();
         assert_eq!(titles, ["Fetch", "Install"]);
+        cancel_open_tasks(&db, 7, "no longer needed", NOW)
+            .await
+            .expect("cancel");
+        assert!(open_task_numbers(&db, 7).await.expect("open").is_empty());
+        let first = load_task(&db, 7, 1).await.expect("load").expect("task");
+        assert_eq!(
+            (first.state, first.notes.as_deref()),
+            (TaskState::Cancelled, Some("no longer needed"))
+        );
+        assert_eq!(open_task_numbers(&db, 8).await.expect("open"), [1]);
     }
 }
