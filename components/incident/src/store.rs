@@ -47,49 +47,26 @@ const COLUMNS: &str = "incident_id, short_description, description, impact, urge
     assignment_group, assignee, configuration_item, service, customer, state, hold_reason, resolution_code,
     resolution_notes, cancel_reason, reassignment_count, reopen_count, version, created_at, created_by, updated_at, resolved_at, closed_at";
 
-fn decode<T, E: std::fmt::Display>(
-    column: &str,
-    text: String,
-    parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<T, StoreError> {
-    parse(&text).map_err(|e| StoreError::Decode {
-        column: column.to_owned(),
-        message: format!("{text:?}: {e}"),
-    })
-}
-
-fn decode_opt<T, E: std::fmt::Display>(
-    column: &str,
-    text: Option<String>,
-    parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<Option<T>, StoreError> {
-    text.map(|t| decode(column, t, &parse)).transpose()
-}
-
 impl Incident {
     fn from_row(row: Row<'_>) -> Result<Self, StoreError> {
         Ok(Incident {
             id: row.get("incident_id")?,
             short_description: row.get("short_description")?,
             description: row.get("description")?,
-            impact: decode("impact", row.get("impact")?, Impact::parse)?,
-            urgency: decode("urgency", row.get("urgency")?, Urgency::parse)?,
-            priority: decode("priority", row.get("priority")?, Priority::parse)?,
+            impact: row.parsed("impact", Impact::parse)?,
+            urgency: row.parsed("urgency", Urgency::parse)?,
+            priority: row.parsed("priority", Priority::parse)?,
             category: row.get("category")?,
             caller: row.get("caller")?,
-            channel: decode("channel", row.get("channel")?, Channel::parse)?,
+            channel: row.parsed("channel", Channel::parse)?,
             assignment_group: row.get("assignment_group")?,
             assignee: row.get("assignee")?,
             configuration_item: row.get("configuration_item")?,
             service: row.get("service")?,
             customer: row.get("customer")?,
-            state: decode("state", row.get("state")?, IncidentState::parse)?,
-            hold_reason: decode_opt("hold_reason", row.get("hold_reason")?, HoldReason::parse)?,
-            resolution_code: decode_opt(
-                "resolution_code",
-                row.get("resolution_code")?,
-                ResolutionCode::parse,
-            )?,
+            state: row.parsed("state", IncidentState::parse)?,
+            hold_reason: row.parsed_opt("hold_reason", HoldReason::parse)?,
+            resolution_code: row.parsed_opt("resolution_code", ResolutionCode::parse)?,
             resolution_notes: row.get("resolution_notes")?,
             cancel_reason: row.get("cancel_reason")?,
             reassignment_count: row.get("reassignment_count")?,
@@ -276,7 +253,7 @@ pub async fn priority_for(
         )
         .await?;
     match rows.first() {
-        Some(row) => decode("priority", row.get("priority")?, Priority::parse),
+        Some(row) => row.parsed("priority", Priority::parse),
         None => Ok(PriorityMatrix::default().priority(impact, urgency)),
     }
 }
@@ -291,9 +268,9 @@ pub async fn load_matrix(db: &impl Sql) -> Result<Vec<(Impact, Urgency, Priority
     rows.iter()
         .map(|row| {
             Ok((
-                decode("impact", row.get("impact")?, Impact::parse)?,
-                decode("urgency", row.get("urgency")?, Urgency::parse)?,
-                decode("priority", row.get("priority")?, Priority::parse)?,
+                row.parsed("impact", Impact::parse)?,
+                row.parsed("urgency", Urgency::parse)?,
+                row.parsed("priority", Priority::parse)?,
             ))
         })
         .collect()

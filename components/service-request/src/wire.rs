@@ -7,7 +7,9 @@ use crate::store::requests::ServiceRequest;
 use crate::store::tasks::Task;
 use itsm_domain::incident::Priority;
 use itsm_domain::request::{RequestAction, allowed_request_actions};
-use itsm_domain::{Code, Description, FieldErrors, Label, Reason, RecordKind, ShortDescription};
+use itsm_domain::{
+    Code, Description, FieldError, FieldErrors, Label, Reason, RecordKind, ShortDescription,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -80,48 +82,58 @@ impl RequestActionBody {
     pub fn input_for(self, action: RequestAction) -> Result<ActionInput, FieldErrors> {
         use RequestAction as A;
         let mut errors = FieldErrors::new();
-        let takes = |field: &str| match field {
-            "assignee" | "assignment_group" => action == A::Assign,
-            "notes" => matches!(action, A::Fulfil | A::Confirm),
-            _ => matches!(action, A::Reopen | A::Cancel),
-        };
-        for (field, given) in [
-            ("assignee", self.assignee.is_some()),
-            ("assignment_group", self.assignment_group.is_some()),
-            ("notes", self.notes.is_some()),
-            ("reason", self.reason.is_some()),
+        for (field, given, taken) in [
+            ("assignee", self.assignee.is_some(), action == A::Assign),
+            (
+                "assignment_group",
+                self.assignment_group.is_some(),
+                action == A::Assign,
+            ),
+            (
+                "notes",
+                self.notes.is_some(),
+                matches!(action, A::Fulfil | A::Confirm),
+            ),
+            (
+                "reason",
+                self.reason.is_some(),
+                matches!(action, A::Reopen | A::Cancel),
+            ),
         ] {
-            if given && !takes(field) {
+            if given && !taken {
                 errors.push(field, format!("{action} does not take {field}"));
             }
         }
-        let mut required = |present: bool, field: &str, message: &str| {
-            if !present {
-                errors.push(field, message);
-            }
+        let input = match action {
+            A::Assign => needed(self.assignee, "assignee", "say who fulfils it").map(|assignee| {
+                ActionInput::Assign {
+                    assignee,
+                    assignment_group: self.assignment_group,
+                }
+            }),
+            A::Start => Ok(ActionInput::Start),
+            A::Fulfil => needed(self.notes, "notes", "say what was delivered")
+                .map(|notes| ActionInput::Fulfil { notes }),
+            A::Confirm => Ok(ActionInput::Confirm { notes: self.notes }),
+            A::Reopen => needed(self.reason, "reason", "say what is still missing")
+                .map(|reason| ActionInput::Reopen { reason }),
+            A::Cancel => needed(self.reason, "reason", "say why it is cancelled")
+                .map(|reason| ActionInput::Cancel { reason }),
         };
-        match action {
-            A::Assign => required(self.assignee.is_some(), "assignee", "say who fulfils it"),
-            A::Fulfil => required(self.notes.is_some(), "notes", "say what was delivered"),
-            A::Reopen => required(self.reason.is_some(), "reason", "say what is still missing"),
-            A::Cancel => required(self.reason.is_some(), "reason", "say why it is cancelled"),
-            A::Start | A::Confirm => {}
+        match input {
+            Ok(input) if errors.is_empty() => Ok(input),
+            Ok(_) => Err(errors),
+            Err(missing) => {
+                errors.push(missing.field, missing.message);
+                Err(errors)
+            }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(match (action, self.assignee, self.notes, self.reason) {
-            (A::Assign, Some(assignee), _, _) => ActionInput::Assign {
-                assignee,
-                assignment_group: self.assignment_group,
-            },
-            (A::Fulfil, _, Some(notes), _) => ActionInput::Fulfil { notes },
-            (A::Confirm, _, notes, _) => ActionInput::Confirm { notes },
-            (A::Reopen, _, _, Some(reason)) => ActionInput::Reopen { reason },
-            (A::Cancel, _, _, Some(reason)) => ActionInput::Cancel { reason },
-            _ => ActionInput::Start,
-        })
     }
+}
+
+/// A value an action cannot do without, or the error naming it.
+fn needed<T>(value: Option<T>, field: &str, message: &str) -> Result<T, FieldError> {
+    value.ok_or_else(|| FieldError::new(field, message))
 }
 
 /// An approver's decision; rejecting needs a reason.
@@ -218,4 +230,52 @@ impl TaskView {
 
 pub fn number_of(id: i64) -> String {
     RecordKind::Request.number_text(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(json: serde_json::Value) -> RequestActionBody {
+        serde_json::from_value(json).expect("a body")
+    }
+
+    fn fields(result: Result<ActionInput, FieldErrors>) -> Vec<String> {
+        let errors = result.expect_err("refused");
+        errors.as_slice().iter().map(|e| e.field.clone()).collect()
+    }
+
+    #[test]
+    fn each_action_takes_what_it_needs_and_nothing_else() {
+        use RequestAction as A;
+        let cancel = body(serde_json::json!({"reason": "not needed"})).input_for(A::Cancel);
+        assert!(
+            matches!(cancel, Ok(ActionInput::Cancel { reason }) if reason.as_str() == "not needed")
+        );
+        assert_eq!(
+            body(serde_json::json!({})).input_for(A::Start),
+            Ok(ActionInput::Start)
+        );
+        assert_eq!(
+            body(serde_json::json!({})).input_for(A::Confirm),
+            Ok(ActionInput::Confirm { notes: None })
+        );
+        assert_eq!(
+            fields(body(serde_json::json!({})).input_for(A::Assign)),
+            ["assignee"]
+        );
+        assert_eq!(
+            fields(body(serde_json::json!({})).input_for(A::Fulfil)),
+            ["notes"]
+        );
+        assert_eq!(
+            fields(body(serde_json::json!({"reason": "x"})).input_for(A::Start)),
+            ["reason"]
+        );
+        // A misplaced field and a missing one are both named.
+        assert_eq!(
+            fields(body(serde_json::json!({"notes": "x"})).input_for(A::Reopen)),
+            ["notes", "reason"]
+        );
+    }
 }

@@ -129,13 +129,10 @@ impl Principal {
             (given, None) => Ok(given.map(str::to_owned)),
             (Some(given), Some(_)) => Ok(Some(given.to_owned())),
             (None, Some(mut own)) if own.len() == 1 => Ok(own.pop()),
-            (None, Some(own)) => {
-                let message = format!("say which customer this is for: one of {}", own.join(", "));
-                Err(ApiError::Unprocessable {
-                    detail: format!("customer: {message}"),
-                    errors: vec![itsm_domain::FieldError::new("customer", message)],
-                })
-            }
+            (None, Some(own)) => Err(ApiError::invalid_field(
+                "customer",
+                format!("say which customer this is for: one of {}", own.join(", ")),
+            )),
         }
     }
 

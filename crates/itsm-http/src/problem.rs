@@ -116,6 +116,16 @@ impl ApiError {
         }
     }
 
+    /// A 422 for one well-formed field whose value breaks a rule, such as a reference to a
+    /// record that does not exist.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError::Unprocessable {
+            detail: format!("{field}: {message}"),
+            errors: vec![FieldError::new(field, message)],
+        }
+    }
+
     pub fn bad_field(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
         ApiError::BadRequest {

@@ -5,8 +5,7 @@
 
 use crate::ApiError;
 use itsm_domain::catalogue::ServiceState;
-use itsm_domain::{FieldError, FieldErrors};
-use itsm_store::{Sql, StoreError};
+use itsm_store::Sql;
 
 /// The lifecycle state of a service in the catalogue's `service` table, or `None` when there
 /// is no such service.
@@ -14,17 +13,10 @@ pub async fn service_state(db: &impl Sql, code: &str) -> Result<Option<ServiceSt
     let rows = db
         .query("SELECT state FROM service WHERE code = ?", &[code.into()])
         .await?;
-    let Some(row) = rows.first() else {
-        return Ok(None);
-    };
-    let state: String = row.get("state")?;
-    ServiceState::parse(&state).map(Some).map_err(|message| {
-        StoreError::Decode {
-            column: "service.state".to_owned(),
-            message,
-        }
-        .into()
-    })
+    match rows.first() {
+        Some(row) => Ok(Some(row.parsed("state", ServiceState::parse)?)),
+        None => Ok(None),
+    }
 }
 
 /// A new link to a service: it must exist and not be retired; a 422 names `field`.
@@ -34,7 +26,7 @@ pub async fn ensure_service_open(db: &impl Sql, code: &str, field: &str) -> Resu
         Some(ServiceState::Retired) => format!("service {code} is retired"),
         Some(_) => return Ok(()),
     };
-    Err(unprocessable(field, message))
+    Err(ApiError::invalid_field(field, message))
 }
 
 /// A customer organisation named in `field` must exist.
@@ -50,7 +42,10 @@ pub async fn ensure_customer_exists(
         )
         .await?;
     if rows.is_empty() {
-        return Err(unprocessable(field, format!("there is no customer {code}")));
+        return Err(ApiError::invalid_field(
+            field,
+            format!("there is no customer {code}"),
+        ));
     }
     Ok(())
 }
@@ -71,11 +66,7 @@ pub async fn ensure_active_user(db: &impl Sql, name: &str, field: &str) -> Resul
         }
         Some(_) => return Ok(()),
     };
-    Err(unprocessable(field, message))
-}
-
-fn unprocessable(field: &str, message: String) -> ApiError {
-    FieldErrors::from(FieldError::new(field, message)).into()
+    Err(ApiError::invalid_field(field, message))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

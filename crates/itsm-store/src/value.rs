@@ -193,6 +193,14 @@ impl Row<'_> {
     pub fn json<T: serde::de::DeserializeOwned>(&self, column: &str) -> Result<T, StoreError> {
         self.parsed(column, |text| serde_json::from_str::<T>(text))
     }
+
+    /// [`Row::json`] for a column that may be NULL.
+    pub fn json_opt<T: serde::de::DeserializeOwned>(
+        &self,
+        column: &str,
+    ) -> Result<Option<T>, StoreError> {
+        self.parsed_opt(column, |text| serde_json::from_str::<T>(text))
+    }
 }
 
 /// A value as the JSON text a JSON column holds.
@@ -244,6 +252,7 @@ mod tests {
             None
         );
         assert_eq!(row.json::<Vec<u8>>("list").expect("list"), vec![1, 2]);
+        assert_eq!(row.json_opt::<Vec<u8>>("gone").expect("gone"), None);
         let bad = row.json::<Vec<String>>("list").expect_err("numbers");
         assert!(bad.to_string().starts_with("column list:"), "{bad}");
         assert_eq!(to_json(&[1, 2]).expect("json"), "[1,2]");

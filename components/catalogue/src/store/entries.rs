@@ -2,9 +2,9 @@
 //! version. An entry's definition is one JSON column; its service and view are copied into
 //! columns of their own so lists can filter on them.
 
-use super::{after_clause, from_json, to_json, where_clause};
+use super::{after_clause, where_clause};
 use itsm_domain::catalogue::{CatalogueView, EntryDefinition};
-use itsm_store::{Row, Sql, StoreError, Value};
+use itsm_store::{Row, Sql, StoreError, Value, to_json};
 use serde::Serialize;
 
 /// An entry as stored.
@@ -30,7 +30,7 @@ impl Entry {
         Ok(Entry {
             id: row.get("entry_id")?,
             code: row.get("code")?,
-            definition: from_json("definition", &row.get::<String>("definition")?)?,
+            definition: row.json("definition")?,
             withdrawn_at: row.get("withdrawn_at")?,
             withdrawn_by: row.get("withdrawn_by")?,
             version: row.get("version")?,

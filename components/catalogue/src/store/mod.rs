@@ -7,24 +7,7 @@ pub mod entries;
 pub mod services;
 pub mod versions;
 
-use itsm_store::{StoreError, Value};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
-/// A JSON column read back into its domain type.
-fn from_json<T: DeserializeOwned>(column: &str, text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Decode {
-        column: column.to_owned(),
-        message: e.to_string(),
-    })
-}
-
-fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Decode {
-        column: "json".to_owned(),
-        message: e.to_string(),
-    })
-}
+use itsm_store::Value;
 
 /// Continues a page after the row with id `after` (lists here are oldest first).
 fn after_clause(

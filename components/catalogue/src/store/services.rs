@@ -1,9 +1,9 @@
 //! The `service` table: the portfolio's services and where each is in its lifecycle, and who owns
 //! each (the users holding the service-owner role for it).
 
-use super::{after_clause, from_json, to_json, where_clause};
+use super::{after_clause, where_clause};
 use itsm_domain::catalogue::{Localized, ServiceState};
-use itsm_store::{Row, Sql, StoreError, Value};
+use itsm_store::{Row, Sql, StoreError, Value, to_json};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -30,19 +30,12 @@ const COLUMNS: &str =
 
 impl Service {
     fn from_row(row: Row<'_>) -> Result<Self, StoreError> {
-        let state: String = row.get("state")?;
         Ok(Service {
             id: row.get("service_id")?,
             code: row.get("code")?,
-            name: from_json("name", &row.get::<String>("name")?)?,
-            description: row
-                .get::<Option<String>>("description")?
-                .map(|text| from_json("description", &text))
-                .transpose()?,
-            state: ServiceState::parse(&state).map_err(|message| StoreError::Decode {
-                column: "state".to_owned(),
-                message,
-            })?,
+            name: row.json("name")?,
+            description: row.json_opt("description")?,
+            state: row.parsed("state", ServiceState::parse)?,
             retire_reason: row.get("retire_reason")?,
             version: row.get("version")?,
             created_at: row.get("created_at")?,

@@ -1,9 +1,9 @@
 //! The published catalogue: `catalogue_version` (one row per publication) and `catalogue_item`
 //! (the entries as they read when published). Rows are only ever inserted.
 
-use super::{from_json, to_json, where_clause};
+use super::where_clause;
 use itsm_domain::catalogue::{CatalogueView, EntryDefinition, Localized, ServiceState};
-use itsm_store::{Row, Sql, StoreError, Value};
+use itsm_store::{Row, Sql, StoreError, Value, to_json};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -53,8 +53,8 @@ impl Item {
     fn from_row(row: Row<'_>) -> Result<Self, StoreError> {
         Ok(Item {
             code: row.get("code")?,
-            service_name: from_json("service_name", &row.get::<String>("service_name")?)?,
-            definition: from_json("definition", &row.get::<String>("definition")?)?,
+            service_name: row.json("service_name")?,
+            definition: row.json("definition")?,
         })
     }
 }
@@ -73,15 +73,9 @@ pub async fn candidates(db: &impl Sql) -> Result<Vec<Candidate>, StoreError> {
         .await?;
     rows.iter()
         .map(|row| {
-            let state: String = row.get("service_state")?;
             Ok(Candidate {
                 item: Item::from_row(row)?,
-                service_state: ServiceState::parse(&state).map_err(|message| {
-                    StoreError::Decode {
-                        column: "service_state".to_owned(),
-                        message,
-                    }
-                })?,
+                service_state: row.parsed("service_state", ServiceState::parse)?,
             })
         })
         .collect()

@@ -9,7 +9,6 @@ use crate::views::{ContractProcess, ContractProcesses};
 use crate::wire::ProcessDecisionRequest;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
-use itsm_domain::FieldError;
 use itsm_domain::access::{Process, Tailoring, names};
 use itsm_http::audit::{Change, record};
 use itsm_http::{ApiError, ApiJson, Principal, Services};
@@ -54,10 +53,7 @@ pub async fn set_process(
             "{process} is {}: every contract includes it",
             process.tailoring()
         );
-        return Err(ApiError::Unprocessable {
-            detail: format!("enabled: {message}"),
-            errors: vec![FieldError::new("enabled", message)],
-        });
+        return Err(ApiError::invalid_field("enabled", message));
     }
     let now = itsm_http::now();
     let body = in_transaction(&*services.db, async |db| {

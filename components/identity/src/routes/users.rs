@@ -113,13 +113,10 @@ pub async fn update_user(
             &format!("user {user}"),
         )?;
         if changes.active == Some(false) && is_self(&principal, &current) {
-            return Err(ApiError::Unprocessable {
-                detail: "active: you cannot deactivate yourself".to_owned(),
-                errors: vec![itsm_domain::FieldError::new(
-                    "active",
-                    "you cannot deactivate yourself",
-                )],
-            });
+            return Err(ApiError::invalid_field(
+                "active",
+                "you cannot deactivate yourself",
+            ));
         }
         let mut next = current.clone();
         if let Some(name) = &changes.display_name {

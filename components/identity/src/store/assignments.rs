@@ -51,14 +51,10 @@ impl Assignment {
     }
 
     fn from_row(row: Row<'_>) -> Result<Self, StoreError> {
-        let kind: Option<String> = row.get("scope_kind")?;
-        let scope = match kind {
+        let scope = match row.parsed_opt("scope_kind", ScopeKind::parse)? {
             None => None,
             Some(kind) => Some(Scope {
-                kind: ScopeKind::parse(&kind).map_err(|message| StoreError::Decode {
-                    column: "scope_kind".to_owned(),
-                    message,
-                })?,
+                kind,
                 key: row.get("scope_key")?,
             }),
         };

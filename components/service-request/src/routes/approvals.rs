@@ -16,7 +16,6 @@ use itsm_domain::catalogue::Approver;
 use itsm_domain::request::{
     ApprovalOutcome, Decision, RequestState, allowed_request_actions, approval_outcome, slot_for,
 };
-use itsm_domain::{FieldError, FieldErrors};
 use itsm_http::json::parse_optional_json;
 use itsm_http::{ApiError, Principal, Services};
 use itsm_store::Sql;
@@ -69,7 +68,7 @@ async fn decide(
     let body: DecisionBody = parse_optional_json(body)?;
     let reason = body.reason.as_ref().map(|r| r.as_str().to_owned());
     if decision == Decision::Rejected && reason.is_none() {
-        return Err(FieldErrors::from(FieldError::new("reason", "say why it is rejected")).into());
+        return Err(ApiError::invalid_field("reason", "say why it is rejected"));
     }
     let now = itsm_http::now();
     let action = match decision {

@@ -12,10 +12,10 @@ use crate::wire::OrderRequest;
 use axum::extract::{Extension, State};
 use axum::response::Response;
 use http::StatusCode;
+use itsm_domain::Code;
 use itsm_domain::catalogue::{Answers, RequestForm};
 use itsm_domain::incident::Priority;
 use itsm_domain::request::RequestState;
-use itsm_domain::{Code, FieldError, FieldErrors};
 use itsm_http::audit::{Change, record};
 use itsm_http::references::{ensure_active_user, ensure_customer_exists, ensure_service_open};
 use itsm_http::time::day_of;
@@ -31,11 +31,11 @@ pub async fn order_request(
     ensure_may_prioritise(&principal, &order)?;
     let now = itsm_http::now();
     let (request, slots) = in_transaction(&*services.db, async |db| {
-        let item = published_item(db, &order.item).await?;
+        let (item, form) = orderable_item(db, &order.item).await?;
         let service = item.definition.service.as_str();
         principal.require_in(CREATE, &scopes_for(service, customer.as_deref()))?;
         ensure_service_open(db, service, "item").await?;
-        let answers = checked_answers(db, &item, &order, &now).await?;
+        let answers = checked_answers(db, &form, &order, &now).await?;
         if let Some(code) = &customer {
             ensure_customer_exists(db, code, "customer").await?;
         }
@@ -73,21 +73,25 @@ pub async fn order_request(
     Ok(respond(&request, slots, StatusCode::CREATED))
 }
 
-/// The item in the latest published catalogue, which must take orders; a 422 names `item`.
-async fn published_item(db: &impl Sql, code: &Code) -> Result<PublishedItem, ApiError> {
-    let refuse = |message: String| -> ApiError {
-        FieldErrors::from(FieldError::new("item", message)).into()
-    };
+/// The item in the latest published catalogue with the request form it takes orders by (moved
+/// out of the item); a 422 names `item`.
+async fn orderable_item(
+    db: &impl Sql,
+    code: &Code,
+) -> Result<(PublishedItem, RequestForm), ApiError> {
+    let refuse = |message: String| ApiError::invalid_field("item", message);
     let Some(version) = items::latest_version(db).await? else {
         return Err(refuse(
             "nothing has been published in the catalogue yet".to_owned(),
         ));
     };
     match items::load_item(db, version, code.as_str()).await? {
-        Some(item) if item.definition.orderable() => Ok(item),
-        Some(_) => Err(refuse(format!(
-            "{code} cannot be ordered: it has no request form"
-        ))),
+        Some(mut item) => match item.definition.request_form.take() {
+            Some(form) => Ok((item, form)),
+            None => Err(refuse(format!(
+                "{code} cannot be ordered: it has no request form"
+            ))),
+        },
         None if items::entry_exists(db, code.as_str()).await? => Err(refuse(format!(
             "{code} is not in the published catalogue (version {version}); it may be withdrawn or not yet published"
         ))),
@@ -99,12 +103,10 @@ async fn published_item(db: &impl Sql, code: &Code) -> Result<PublishedItem, Api
 /// and every user an answer names checked to exist.
 async fn checked_answers(
     db: &impl Sql,
-    item: &PublishedItem,
+    form: &RequestForm,
     order: &OrderRequest,
     now: &str,
 ) -> Result<Answers, ApiError> {
-    let empty = RequestForm { fields: Vec::new() };
-    let form = item.definition.request_form.as_ref().unwrap_or(&empty);
     let answers = form.answer(&order.answers, day_of(now))?;
     for (key, user) in form.users_in(&answers) {
         ensure_active_user(db, user, &format!("answers.{key}")).await?;
@@ -115,11 +117,10 @@ async fn checked_answers(
 /// Priority is the service desk's call (it drives the queue); customers order at the default.
 fn ensure_may_prioritise(principal: &Principal, order: &OrderRequest) -> Result<(), ApiError> {
     if order.priority.is_some() && principal.visible_customers(CREATE)?.is_some() {
-        return Err(FieldErrors::from(FieldError::new(
+        return Err(ApiError::invalid_field(
             "priority",
             "is set by the service desk; leave it out",
-        ))
-        .into());
+        ));
     }
     Ok(())
 }

@@ -6,14 +6,9 @@ use super::WRITE;
 use crate::store::requests::ServiceRequest;
 use itsm_domain::access::{Role, Scope, holds_role, permits};
 use itsm_domain::catalogue::{ApprovalPolicy, Approver};
-use itsm_domain::{FieldError, FieldErrors};
 use itsm_http::auth::grants_of;
 use itsm_http::{ApiError, Principal};
 use itsm_store::Sql;
-
-fn refuse(field: &str, message: String) -> ApiError {
-    FieldErrors::from(FieldError::new(field, message)).into()
-}
 
 /// Someone the work is given to: an active user holding `request.write` for the request.
 pub async fn ensure_worker(
@@ -24,8 +19,11 @@ pub async fn ensure_worker(
     now: &str,
 ) -> Result<(), ApiError> {
     match grants_of(db, user, now).await? {
-        None => Err(refuse(field, format!("there is no active user {user}"))),
-        Some(grants) if !permits(&grants, WRITE, scopes) => Err(refuse(
+        None => Err(ApiError::invalid_field(
+            field,
+            format!("there is no active user {user}"),
+        )),
+        Some(grants) if !permits(&grants, WRITE, scopes) => Err(ApiError::invalid_field(
             field,
             format!("{user} cannot fulfil this request: it needs the authority {WRITE}"),
         )),
@@ -45,14 +43,14 @@ pub async fn recipient(
     let Some(user) = given else {
         return Ok(principal.user.clone());
     };
-    let grants = grants_of(db, user, now)
-        .await?
-        .ok_or_else(|| refuse("requested_for", format!("there is no active user {user}")))?;
+    let grants = grants_of(db, user, now).await?.ok_or_else(|| {
+        ApiError::invalid_field("requested_for", format!("there is no active user {user}"))
+    })?;
     let limited = principal.visible_customers(super::CREATE)?.is_some();
     if let (true, Some(customer)) = (limited, customer)
         && !holds_role(&grants, Role::Customer, &[Scope::customer(customer)])
     {
-        return Err(refuse(
+        return Err(ApiError::invalid_field(
             "requested_for",
             format!("{user} is not a contact of customer {customer}"),
         ));
@@ -74,7 +72,7 @@ pub async fn ensure_decidable(
         };
         let user = user.as_str();
         if request.is_party(user) {
-            return Err(refuse(
+            return Err(ApiError::invalid_field(
                 "item",
                 format!(
                     "{} needs {user}'s approval, and nobody approves an order made by or for themselves",
@@ -83,7 +81,7 @@ pub async fn ensure_decidable(
             ));
         }
         if grants_of(db, user, now).await?.is_none() {
-            return Err(refuse(
+            return Err(ApiError::invalid_field(
                 "item",
                 format!(
                     "{} names {user} as its approver, who is not an active user; the service department must update the entry",

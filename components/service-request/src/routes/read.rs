@@ -12,7 +12,6 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use http::StatusCode;
 use itsm_domain::Code;
-use itsm_domain::access::{ScopeKind, Visibility};
 use itsm_domain::request::RequestState;
 use itsm_http::{ApiError, Principal, QueryParams, Services};
 use std::collections::BTreeMap;
@@ -90,16 +89,9 @@ fn visible_to(principal: &Principal, deciding: bool) -> Option<(String, Vec<Stri
     if deciding {
         return None;
     }
-    match principal.visibility(READ) {
-        Visibility::All => None,
-        Visibility::Only(scopes) => Some((
-            principal.user.clone(),
-            scopes
-                .into_iter()
-                .filter(|s| s.kind == ScopeKind::Customer)
-                .map(|s| s.key)
-                .collect(),
-        )),
-        Visibility::Nothing => Some((principal.user.clone(), Vec::new())),
-    }
+    // Without `request.read` anywhere, a caller still sees their own requests.
+    let customers = principal
+        .visible_customers(READ)
+        .unwrap_or_else(|_| Some(Vec::new()));
+    customers.map(|customers| (principal.user.clone(), customers))
 }

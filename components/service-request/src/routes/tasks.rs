@@ -13,7 +13,6 @@ use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use http::{HeaderMap, StatusCode};
 use itsm_domain::request::TaskState;
-use itsm_domain::{FieldError, FieldErrors};
 use itsm_http::audit::{Change, record};
 use itsm_http::json::{Items, parse_optional_json};
 use itsm_http::{ApiError, ApiJson, Principal, Services, etag};
@@ -84,7 +83,7 @@ pub async fn update_task(
 ) -> Result<Response, ApiError> {
     let (id, number) = (parse_id(&id)?, parse_number(&number)?);
     if let Some(None) = update.title {
-        return Err(FieldErrors::from(FieldError::new("title", "a task keeps a title")).into());
+        return Err(ApiError::invalid_field("title", "a task keeps a title"));
     }
     let now = itsm_http::now();
     change_task(
@@ -131,9 +130,10 @@ pub async fn finish_task(
     };
     let body: TaskActionBody = parse_optional_json(&body)?;
     if state == TaskState::Cancelled && body.notes.is_none() {
-        return Err(
-            FieldErrors::from(FieldError::new("notes", "say why the task is cancelled")).into(),
-        );
+        return Err(ApiError::invalid_field(
+            "notes",
+            "say why the task is cancelled",
+        ));
     }
     let now = itsm_http::now();
     let user = principal.user.clone();
