@@ -11,8 +11,8 @@ use serde::Deserialize;
 pub use itsm_domain::{CODE_PATTERN, parse_code};
 
 fn parse_user_name(text: &str) -> Result<String, String> {
-    if text == itsm_http::auth::BOOTSTRAP_USER {
-        return Err("is reserved for the bootstrap administrator".to_owned());
+    if itsm_http::auth::RESERVED_USERS.contains(&text) {
+        return Err("is reserved for the system's own entries in the audit trail".to_owned());
     }
     parse_code(text)
 }
@@ -524,11 +524,13 @@ mod tests {
     }
 
     #[test]
-    fn codes_and_user_names_are_lowercase_and_the_bootstrap_name_is_reserved() {
+    fn codes_and_user_names_are_lowercase_and_the_system_names_are_reserved() {
         assert!(parse_code("acme-corp_2").is_ok());
         assert!(parse_code("Acme").is_err());
         assert!(parse_code("").is_err());
         assert!(parse_user_name("bootstrap-admin").is_err());
+        assert!(parse_user_name("system").is_err());
+        assert!(parse_user_name("systems").is_ok());
         assert!(parse_email("ann@example.com").is_ok());
         assert!(parse_email("ann").is_err());
     }

@@ -8,10 +8,14 @@ pub mod openapi;
 mod routes;
 mod store;
 mod wire;
+mod wire_major;
 
 use axum::Router;
 use itsm_http::{RouteTable, Services};
-use routes::{create, get, history, list, notes, priority_matrix, transition, update};
+use routes::{
+    create, get, history, links, list, major, notes, priority_matrix, settings, tick, transition,
+    update,
+};
 
 /// The component's routes, before the shared conventions are applied.
 pub fn route_table() -> RouteTable {
@@ -26,6 +30,9 @@ pub fn route_table() -> RouteTable {
             "/api/v1/incidents/priority-matrix",
             priority_matrix::put_priority_matrix,
         )
+        .get("/api/v1/incidents/settings", settings::get_settings)
+        .put("/api/v1/incidents/settings", settings::put_settings)
+        .post("/api/v1/incidents/tick", tick::tick)
         .get("/api/v1/incidents/{id}", get::get_incident)
         .patch("/api/v1/incidents/{id}", update::update_incident)
         .post("/api/v1/incidents/{id}/assign", update::assign_incident)
@@ -34,6 +41,21 @@ pub fn route_table() -> RouteTable {
         .get("/api/v1/incidents/{id}/work-notes", notes::list_work_notes)
         .post("/api/v1/incidents/{id}/work-notes", notes::add_work_note)
         .get("/api/v1/incidents/{id}/history", history::get_history)
+        .get("/api/v1/incidents/{id}/links", links::list_links)
+        .post("/api/v1/incidents/{id}/links", links::add_link)
+        .delete("/api/v1/incidents/{id}/links/{link}", links::remove_link)
+        .post("/api/v1/incidents/{id}/major", major::declare_major)
+        .patch("/api/v1/incidents/{id}/major", major::update_major)
+        .post("/api/v1/incidents/{id}/major/stand-down", major::stand_down)
+        .post("/api/v1/incidents/{id}/major/review", major::review_major)
+        .get(
+            "/api/v1/incidents/{id}/communications",
+            major::list_communications,
+        )
+        .post(
+            "/api/v1/incidents/{id}/communications",
+            major::add_communication,
+        )
         .post(
             "/api/v1/incidents/{id}/{action}",
             transition::transition_incident,

@@ -1,10 +1,15 @@
 //! The incident component's part of the OpenAPI document, next to its route table so the two
 //! change together; the `itsm-openapi` crate's tests fail when they disagree.
 
-use crate::store::Note;
+use crate::store::{Communication, Link, Note};
 use crate::wire::{
     AssignRequest, CreateIncidentRequest, IncidentResponse, NoteRequest, PriorityMatrixRequest,
-    PriorityMatrixResponse, TransitionRequest, UpdateIncidentRequest,
+    PriorityMatrixResponse, SettingsRequest, SettingsResponse, TickResponse, TransitionRequest,
+    UpdateIncidentRequest,
+};
+use crate::wire_major::{
+    CommunicationRequest, DeclareMajorRequest, LinkRequest, ReasonRequest, ReviewRequest,
+    UpdateMajorRequest,
 };
 use itsm_domain::access::names;
 use itsm_domain::incident::{Action, IncidentState, Priority};
@@ -35,18 +40,24 @@ pub fn describe(doc: &mut ApiDoc) {
                 "addWorkNote",
                 "getIncidentHistory",
                 "transitionIncident",
+                "listIncidentLinks",
+                "addIncidentLink",
+                "declareMajorIncident",
+                "listCommunications",
             ],
         )
         .add();
     doc.get("/api/v1/incidents", "listIncidents", "List incidents, newest first")
         .tag(TAG)
         .authority(names::INCIDENT_READ)
-        .describe("A customer contact sees only their own organisation's incidents, whatever the filters say.")
+        .describe("A customer contact sees only their own organisation's incidents, and only the security team sees security incidents it did not report, whatever the filters say. A resolution that has closed itself is listed, and filtered, as closed.")
         .query_choice("state", "Only incidents in this state.", IncidentState::ALL.iter().map(|s| s.as_str()))
         .query_choice("priority", "Only incidents of this priority.", Priority::ALL.iter().map(|p| p.as_str()))
         .query("assignee", "Only incidents assigned to this person.")
         .query("assignment_group", "Only incidents assigned to this group.")
         .query("customer", "Only this customer organisation's incidents.")
+        .query_choice("major", "Only major incidents (true) or only others (false).", ["true", "false"])
+        .query_choice("security", "Only security incidents (true) or only others (false).", ["true", "false"])
         .page_of::<IncidentResponse>("A page of incidents.")
         .add();
     doc.get(
@@ -66,16 +77,39 @@ pub fn describe(doc: &mut ApiDoc) {
         .if_match()
         .ok_record::<PriorityMatrixResponse>("The new matrix.")
         .add();
+    doc.get(
+        "/api/v1/incidents/settings",
+        "getIncidentSettings",
+        "Read the incident process's settings",
+    )
+    .tag(TAG)
+    .authority(names::INCIDENT_READ)
+    .ok::<SettingsResponse>("The settings.")
+    .add();
+    doc.put("/api/v1/incidents/settings", "putIncidentSettings", "Change the incident process's settings")
+        .tag(TAG)
+        .authority(names::PROCESS_CONFIGURE)
+        .describe("Needs the authority in the scope of the incident process. `auto_close_after_hours` (1 to 8784, or null for never) applies at once to every resolution not yet closed.")
+        .body::<SettingsRequest>()
+        .ok::<SettingsResponse>("The settings now.")
+        .add();
+    doc.post("/api/v1/incidents/tick", "tickIncidents", "Carry out what has fallen due")
+        .tag(TAG)
+        .authority(names::SCHEDULE_RUN)
+        .describe("For a scheduler (Spin's cron trigger, a Kubernetes CronJob, any timer): stores the closure of resolutions the caller left unanswered past the configured time, at most 100 per call, oldest first, each audited with the system as actor. Reads already show them closed; calling twice changes nothing twice.")
+        .ok::<TickResponse>("What this call did.")
+        .add();
     doc.get("/api/v1/incidents/{id}", "getIncident", "Read an incident")
         .tag(TAG)
         .authority(names::INCIDENT_READ)
         .path_param("id", ID)
+        .describe("A security incident is seen only by the security team and by whoever reported it or is its caller; to others it does not exist. A resolution left unanswered past the configured time shows as closed (`closure`: `auto_closed`).")
         .ok_record::<IncidentResponse>("The incident, with the actions its state allows.")
         .add();
     doc.patch("/api/v1/incidents/{id}", "updateIncident", "Change an incident's fields")
         .tag(TAG)
         .authority(names::INCIDENT_WRITE)
-        .describe("Absent fields stay as they are; `null` clears an optional one. State changes go through the action routes.")
+        .describe("Absent fields stay as they are; `null` clears an optional one. State changes go through the action routes. Anyone handling an incident may set `security`; only the security team clears it, and handles security incidents.")
         .path_param("id", ID)
         .body::<UpdateIncidentRequest>()
         .if_match()
@@ -138,12 +172,113 @@ pub fn describe(doc: &mut ApiDoc) {
     doc.post("/api/v1/incidents/{id}/{action}", "transitionIncident", "Move an incident through its lifecycle")
         .tag(TAG)
         .authority(names::INCIDENT_WRITE)
-        .describe("`hold` needs `hold_reason`; `resolve` needs `resolution_code` and `resolution_notes`; `cancel` needs `reason`. An action the current state does not allow gets 409 with `allowed_actions`.")
+        .describe("`hold` needs `hold_reason`; `resolve` needs `resolution_code` and `resolution_notes`; `reopen`, `reject` and `cancel` need `reason`. `confirm` and `reject` are the caller's answer to a resolution (the user named as caller, or whoever reported it; `authority: caller` otherwise); the support teams `close` (the caller confirmed some other way) or `reopen`. An action the current state does not allow gets 409 with `allowed_actions`.")
         .path_param("id", ID)
         .path_choice("action", "What to do.", Action::ALL.iter().map(|a| a.as_str()))
         .optional_body::<TransitionRequest>()
         .if_match()
         .ok_record::<IncidentResponse>("The incident in its new state.")
         .fails(409, "The incident's state does not allow this action now.")
+        .add();
+    describe_links(doc);
+    describe_major(doc);
+}
+
+fn describe_links(doc: &mut ApiDoc) {
+    doc.get("/api/v1/incidents/{id}/links", "listIncidentLinks", "An incident's links")
+        .tag(TAG)
+        .authority(names::INCIDENT_READ)
+        .describe("Its own links, and those other records make to it under their inverse names (`duplicated_by`, `causes`, `resolves`).")
+        .path_param("id", ID)
+        .list_of::<Link>("Oldest first.")
+        .add();
+    doc.post("/api/v1/incidents/{id}/links", "addIncidentLink", "Link an incident to another record")
+        .tag(TAG)
+        .authority(names::INCIDENT_WRITE)
+        .describe("`affects` a service or configuration item; `duplicate_of` an incident (the original, never another duplicate; once per incident); `caused_by` an incident or change (never in a circle); `resolved_by` a change; `related_to` an incident or change. Incidents and services must exist; change and configuration item references are checked for form until those records exist.")
+        .path_param("id", ID)
+        .body::<LinkRequest>()
+        .created::<Link>("The link.")
+        .fails(409, "The incident already has this link, or is already a duplicate.")
+        .add();
+    doc.delete(
+        "/api/v1/incidents/{id}/links/{link}",
+        "removeIncidentLink",
+        "Remove one of an incident's links",
+    )
+    .tag(TAG)
+    .authority(names::INCIDENT_WRITE)
+    .path_param("id", ID)
+    .path_param("link", "The link's id, as listed.")
+    .no_content("Removed.")
+    .add();
+}
+
+fn describe_major(doc: &mut ApiDoc) {
+    doc.post("/api/v1/incidents/{id}/major", "declareMajorIncident", "Declare a major incident")
+        .tag(TAG)
+        .authority(names::INCIDENT_MAJOR)
+        .describe("Names the emergency response team (active users) and, optionally, the emergency response plan followed. Needs the authority for the incident process.")
+        .path_param("id", ID)
+        .body::<DeclareMajorRequest>()
+        .if_match()
+        .ok_record::<IncidentResponse>("The incident, now major.")
+        .fails(409, "The incident is finished or already major.")
+        .add();
+    doc.patch(
+        "/api/v1/incidents/{id}/major",
+        "updateMajorIncident",
+        "Change a major incident's team or plan",
+    )
+    .tag(TAG)
+    .authority(names::INCIDENT_MAJOR)
+    .path_param("id", ID)
+    .body::<UpdateMajorRequest>()
+    .if_match()
+    .ok_record::<IncidentResponse>("The incident.")
+    .fails(409, "The incident is not a major incident now.")
+    .add();
+    doc.post(
+        "/api/v1/incidents/{id}/major/stand-down",
+        "standDownMajorIncident",
+        "Stand a major incident down",
+    )
+    .tag(TAG)
+    .authority(names::INCIDENT_MAJOR)
+    .describe("Its declaration, team and log are kept.")
+    .path_param("id", ID)
+    .body::<ReasonRequest>()
+    .if_match()
+    .ok_record::<IncidentResponse>("The incident, no longer major.")
+    .fails(409, "The incident is not a major incident now.")
+    .add();
+    doc.post("/api/v1/incidents/{id}/major/review", "reviewMajorIncident", "Record the post-incident review")
+        .tag(TAG)
+        .authority(names::INCIDENT_MAJOR)
+        .describe("Cause, solution effectiveness and lessons; the response and restoration times are measured from the record. Once the incident is resolved or closed; a new review replaces the last (the history keeps both).")
+        .path_param("id", ID)
+        .body::<ReviewRequest>()
+        .if_match()
+        .ok_record::<IncidentResponse>("The incident with its review.")
+        .fails(409, "The incident was never major, or is not resolved yet.")
+        .add();
+    doc.get(
+        "/api/v1/incidents/{id}/communications",
+        "listCommunications",
+        "A major incident's communication log",
+    )
+    .tag(TAG)
+    .authority(names::INCIDENT_READ)
+    .path_param("id", ID)
+    .list_of::<Communication>("Oldest first.")
+    .add();
+    doc.post("/api/v1/incidents/{id}/communications", "addCommunication", "Log a communication about a major incident")
+        .tag(TAG)
+        .authority(names::INCIDENT_WRITE)
+        .describe("What was said, to whom and how. The support teams and the members of the emergency response team may log.")
+        .path_param("id", ID)
+        .body::<CommunicationRequest>()
+        .created::<Communication>("The entry.")
+        .fails(409, "The incident is not (and was never) a major incident.")
         .add();
 }

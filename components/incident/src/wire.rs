@@ -2,6 +2,7 @@
 //! field is checked and all the bad ones are reported together, naming each.
 
 use crate::store::Incident;
+use itsm_domain::closure::AutoClose;
 use itsm_domain::incident::{
     Action, Channel, HoldReason, Impact, Priority, ResolutionCode, Urgency, allowed_actions,
 };
@@ -48,6 +49,10 @@ pub struct CreateIncidentRequest {
     #[serde(default)]
     #[schemars(with = "Option<Label>")]
     pub customer: Option<String>,
+    /// An information security incident: then only the security team and the incident's
+    /// reporter and caller see it.
+    #[serde(default)]
+    pub security: bool,
 }
 
 /// A validated new incident.
@@ -65,6 +70,7 @@ pub struct NewIncident {
     pub configuration_item: Option<Label>,
     pub service: Option<Label>,
     pub customer: Option<Label>,
+    pub security: bool,
 }
 
 impl TryFrom<CreateIncidentRequest> for NewIncident {
@@ -135,6 +141,7 @@ impl TryFrom<CreateIncidentRequest> for NewIncident {
                     configuration_item: configuration_item.flatten(),
                     service: service.flatten(),
                     customer: customer.flatten(),
+                    security: r.security,
                 })
             }
             _ => Err(e),
@@ -179,6 +186,9 @@ pub struct UpdateIncidentRequest {
     #[serde(default, deserialize_with = "itsm_http::json::present")]
     #[schemars(with = "Option<Option<Label>>")]
     pub service: Option<Option<String>>,
+    /// Marks an information security incident; only the security team takes the mark off.
+    #[serde(default)]
+    pub security: Option<bool>,
 }
 
 /// The assignment route's body: a group, an assignee, or both (`null` clears one).
@@ -226,6 +236,8 @@ pub enum Transition {
     Close,
     Reopen,
     Cancel(Reason),
+    Confirm,
+    Reject,
 }
 
 impl Transition {
@@ -258,7 +270,7 @@ impl Transition {
         } else {
             None
         };
-        let needs_reason = matches!(action, Action::Reopen | Action::Cancel);
+        let needs_reason = matches!(action, Action::Reopen | Action::Cancel | Action::Reject);
         let reason_text = if needs_reason {
             required("reason", r.reason.as_deref())
         } else {
@@ -311,6 +323,8 @@ impl Transition {
             Action::Close => Some(Transition::Close),
             Action::Reopen => reason.as_ref().map(|_| Transition::Reopen),
             Action::Cancel => reason.clone().map(Transition::Cancel),
+            Action::Confirm => Some(Transition::Confirm),
+            Action::Reject => reason.as_ref().map(|_| Transition::Reject),
         };
         match transition {
             Some(t) if e.is_empty() => Ok((t, reason)),
@@ -360,6 +374,39 @@ impl<'a> IncidentResponse<'a> {
                 .collect(),
         }
     }
+}
+
+/// The incident process's settings.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SettingsResponse {
+    /// Hours a resolution waits for the caller's confirmation before it closes itself; `null`:
+    /// it waits until the caller or the desk closes it.
+    pub auto_close_after_hours: Option<u32>,
+}
+
+impl SettingsResponse {
+    pub fn new(rule: AutoClose) -> Self {
+        Self {
+            auto_close_after_hours: rule.after_hours(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsRequest {
+    /// Between 1 and 8784 hours, or `null` to never close by itself.
+    #[serde(deserialize_with = "itsm_http::json::present")]
+    pub auto_close_after_hours: Option<Option<u32>>,
+}
+
+/// What one call of the tick route did.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TickResponse {
+    /// The incidents whose unconfirmed resolution this call closed.
+    pub auto_closed: Vec<String>,
+    /// More were due than one call handles: call again.
+    pub remaining: bool,
 }
 
 /// The human number of a stored incident (ids from the database are always positive).

@@ -2,9 +2,11 @@
 
 pub mod access;
 pub mod catalogue;
+pub mod closure;
 pub mod code;
 pub mod field;
 pub mod incident;
+pub mod link;
 pub mod number;
 pub mod request;
 pub mod text;

@@ -1,4 +1,4 @@
-//! Human record numbers (INC0000001, REQ0000001, PRB0000001) derived from the database id, and
+//! Human record numbers (INC0000001, REQ0000001, PRB0000001, CHG0000001) derived from the database id, and
 //! the parser that lets URLs use either form.
 
 use std::fmt;
@@ -11,6 +11,7 @@ pub enum RecordKind {
     Incident,
     Request,
     Problem,
+    Change,
 }
 
 impl RecordKind {
@@ -19,6 +20,7 @@ impl RecordKind {
             Self::Incident => "INC",
             Self::Request => "REQ",
             Self::Problem => "PRB",
+            Self::Change => "CHG",
         }
     }
 
@@ -27,6 +29,7 @@ impl RecordKind {
             Self::Incident => "an incident",
             Self::Request => "a service request",
             Self::Problem => "a problem",
+            Self::Change => "a change",
         }
     }
 

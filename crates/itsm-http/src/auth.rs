@@ -17,6 +17,13 @@ use subtle::ConstantTimeEq;
 /// The user name the bootstrap token authenticates as.
 pub const BOOTSTRAP_USER: &str = "bootstrap-admin";
 
+/// The actor of what the processes' own rules do when their time comes (a resolution closing
+/// itself), so the audit trail never credits a person who merely looked or ran the scheduler.
+pub const SYSTEM_USER: &str = "system";
+
+/// Names no stored user may take, so the audit trail's actors stay unambiguous.
+pub const RESERVED_USERS: &[&str] = &[BOOTSTRAP_USER, SYSTEM_USER];
+
 /// Who is calling, with the grants they hold now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Principal {
@@ -36,6 +43,16 @@ impl Principal {
             user_id: None,
             grants: Vec::new(),
             break_glass: true,
+        }
+    }
+
+    /// The processes' own time-driven rules: no grants, no token, never a person.
+    pub fn system() -> Self {
+        Self {
+            user: SYSTEM_USER.to_owned(),
+            user_id: None,
+            grants: Vec::new(),
+            break_glass: false,
         }
     }
 
@@ -144,6 +161,9 @@ impl Principal {
     pub fn roles_text(&self) -> String {
         if self.break_glass {
             return "bootstrap (all authorities)".to_owned();
+        }
+        if self.user == SYSTEM_USER && self.user_id.is_none() {
+            return "system (a rule that fell due)".to_owned();
         }
         self.grants
             .iter()

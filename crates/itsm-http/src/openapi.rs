@@ -362,6 +362,13 @@ impl<'d> OperationDoc<'d> {
         self
     }
 
+    /// A 204 answer: done, nothing to return.
+    pub fn no_content(mut self, description: &str) -> Self {
+        self.responses
+            .insert("204".into(), json!({ "description": description }));
+        self
+    }
+
     /// A 200 answer that carries the record's `ETag`.
     pub fn ok_record<T: JsonSchema>(mut self, description: &str) -> Self {
         let schema = self.doc.responses.subschema_for::<T>();

@@ -1,9 +1,12 @@
-//! `GET /api/v1/incidents`: newest first, filtered by state, priority, assignee, group and
-//! customer, one cursor page at a time with a `Link: rel="next"` header. Unknown parameters are
+//! `GET /api/v1/incidents`: newest first, filtered by state, priority, assignee, group,
+//! customer and the major and security marks, one cursor page at a time with a `Link: rel="next"` header. Unknown parameters are
 //! refused (the shared `QueryParams`) so a typo never silently returns everything; a customer
-//! contact only ever sees their own organisations' incidents, whatever the filters say.
+//! contact only ever sees their own organisations' incidents, and only the security team sees
+//! security incidents it did not report, whatever the filters say. A resolution that has closed
+//! itself is listed (and filtered) as closed.
 
-use super::READ;
+use super::closure::{instant, view};
+use super::{READ, SECURITY};
 use crate::store::{self, IncidentFilter};
 use crate::wire::{IncidentResponse, PRIORITIES, parse_enum};
 use axum::extract::rejection::QueryRejection;
@@ -11,6 +14,7 @@ use axum::extract::{Extension, Query, State};
 use axum::response::Response;
 use itsm_domain::Label;
 use itsm_domain::incident::{IncidentState, Priority};
+use itsm_http::time::format_instant;
 use itsm_http::{ApiError, Principal, QueryParams, Services};
 
 const STATES: &str = "new, in_progress, on_hold, resolved, closed, cancelled";
@@ -29,19 +33,36 @@ pub async fn list_incidents(
             "assignee",
             "assignment_group",
             "customer",
+            "major",
+            "security",
         ],
     )?;
     let page = query.page()?;
     let label = |text: &str| Label::parse(text).map(|l| l.as_str().to_owned());
+    let flag = |text: &str| match text {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err("must be true or false".to_owned()),
+    };
+    let now = itsm_http::now();
+    let rule = store::auto_close(&*services.db).await?;
     let filter = IncidentFilter {
         state: query.parsed("state", |t| parse_enum(t, IncidentState::parse, STATES))?,
         priority: query.parsed("priority", |t| parse_enum(t, Priority::parse, PRIORITIES))?,
         assignee: query.parsed("assignee", label)?,
         assignment_group: query.parsed("assignment_group", label)?,
         customer: query.parsed("customer", label)?,
+        major: query.parsed("major", flag)?,
+        security: query.parsed("security", flag)?,
         visible_customers,
+        security_party: (!principal.may(SECURITY, &[])).then(|| principal.user.clone()),
+        auto_close_cutoff: rule.cutoff(instant(&now)).map(format_instant),
     };
-    let incidents = store::list_incidents(&*services.db, &filter, page.after, page.limit).await?;
+    let incidents: Vec<_> = store::list_incidents(&*services.db, &filter, page.after, page.limit)
+        .await?
+        .into_iter()
+        .map(|incident| view(incident, rule, &now))
+        .collect();
     let items = incidents.iter().map(IncidentResponse::new).collect();
     Ok(query.respond("/api/v1/incidents", page, items, |i| i.id))
 }

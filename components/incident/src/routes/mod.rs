@@ -1,12 +1,17 @@
 //! The incident routes, one file per action, and the steps they share: finding the incident,
 //! answering with it and its ETag, and recording each change in the audit trail.
 
+pub mod closure;
 pub mod create;
 pub mod get;
 pub mod history;
+pub mod links;
 pub mod list;
+pub mod major;
 pub mod notes;
 pub mod priority_matrix;
+pub mod settings;
+pub mod tick;
 pub mod transition;
 pub mod update;
 
@@ -16,16 +21,102 @@ use axum::Json;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use itsm_domain::RecordKind;
-use itsm_domain::access::{Scope, Visibility};
+use itsm_domain::access::{Process, Scope, Visibility};
 use itsm_http::audit::{Change, record};
 use itsm_http::{ApiError, Principal, etag};
 use itsm_store::{Sql, in_transaction};
 
 /// Authorities of the incident process, granted to roles by `itsm_domain::access`.
 pub use itsm_domain::access::names::{
-    INCIDENT_CREATE as CREATE, INCIDENT_READ as READ, INCIDENT_WRITE as WRITE,
-    PROCESS_CONFIGURE as CONFIGURE,
+    INCIDENT_CREATE as CREATE, INCIDENT_MAJOR as MAJOR, INCIDENT_READ as READ,
+    INCIDENT_SECURITY as SECURITY, INCIDENT_WRITE as WRITE, PROCESS_CONFIGURE as CONFIGURE,
 };
+
+/// Who may make a change to an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// The support teams (`incident.write`); for a security incident, the security team.
+    Handle,
+    /// The incident's caller (see [`answers_for_caller`]): confirming or rejecting its resolution.
+    Caller,
+    /// Whoever runs major incidents (`incident.major` for the incident process).
+    Major,
+    /// The support teams, or a member of the major incident's emergency team.
+    Communicate,
+}
+
+/// Whether the caller is one of the incident's parties: whoever reported it or the caller it
+/// names. Tokens that are not a person (the bootstrap token, the system) never are.
+pub fn is_party(principal: &Principal, incident: &Incident) -> bool {
+    principal.user_id.is_some()
+        && (principal.user == incident.created_by || principal.user == incident.caller)
+}
+
+/// Whether the caller answers for the incident's caller: the user named as its caller, or whoever
+/// reported it when they do not handle incidents themselves (a contact reporting for a colleague).
+/// A desk agent who recorded a call is not the caller: the desk closes instead.
+pub fn answers_for_caller(principal: &Principal, incident: &Incident) -> bool {
+    principal.user_id.is_some()
+        && (principal.user == incident.caller
+            || (principal.user == incident.created_by && !handles(principal, incident)))
+}
+
+/// Whether the caller handles this incident: the support teams, or for a security incident the
+/// security team.
+fn handles(principal: &Principal, incident: &Incident) -> bool {
+    if incident.security {
+        principal.may(SECURITY, &[])
+    } else {
+        principal.may(WRITE, &scopes_of(incident))
+    }
+}
+
+/// A security incident exists only for the security team and its parties; to anyone else it
+/// is "not found", so its existence does not leak.
+fn ensure_security_visible(principal: &Principal, incident: &Incident) -> Result<(), ApiError> {
+    if incident.security && !principal.may(SECURITY, &[]) && !is_party(principal, incident) {
+        return Err(ApiError::not_found(format_args!(
+            "incident {}",
+            number_of(incident.id)
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that the caller may make a change of this kind to this incident.
+pub fn authorize(principal: &Principal, incident: &Incident, gate: Gate) -> Result<(), ApiError> {
+    ensure_security_visible(principal, incident)?;
+    let handle = || {
+        if incident.security {
+            principal.require(SECURITY)
+        } else {
+            principal.require_in(WRITE, &scopes_of(incident))
+        }
+    };
+    match gate {
+        Gate::Handle => handle(),
+        Gate::Caller if answers_for_caller(principal, incident) => Ok(()),
+        Gate::Caller => Err(ApiError::not_entitled(
+            "caller",
+            format!(
+                "only the caller ({}) confirms or rejects the resolution; the support teams close or reopen it",
+                incident.caller
+            ),
+        )),
+        Gate::Major => principal.require_in(MAJOR, &[Scope::process(Process::Incident)]),
+        Gate::Communicate if on_emergency_team(principal, incident) => Ok(()),
+        Gate::Communicate => handle(),
+    }
+}
+
+fn on_emergency_team(principal: &Principal, incident: &Incident) -> bool {
+    incident.major
+        && principal.user_id.is_some()
+        && incident
+            .major_incident
+            .as_ref()
+            .is_some_and(|m| m.emergency_team.contains(&principal.user))
+}
 
 /// The scopes an incident lies in, for scoped grants: its customer and its service.
 pub fn scopes_of(incident: &Incident) -> Vec<Scope> {
@@ -49,8 +140,11 @@ pub async fn find_visible(
         return Err(ApiError::forbidden(READ));
     }
     let incident = find(db, id).await?;
-    principal.require_visible(READ, &scopes_of(&incident), number_of(id))?;
-    Ok(incident)
+    ensure_security_visible(principal, &incident)?;
+    if !incident.security {
+        principal.require_visible(READ, &scopes_of(&incident), number_of(id))?;
+    }
+    closure::as_it_stands(db, incident, &itsm_http::now()).await
 }
 
 /// The incident id from the path, which may be the id (`42`) or the number (`INC0000042`).
@@ -100,24 +194,37 @@ pub async fn audit(
     record(db, principal, &change, now).await
 }
 
-/// The shared write path: in one transaction, load the incident, check `If-Match`, apply the
-/// change, save it only if the version is unchanged, and append the audit entry. A change that
-/// changes nothing writes nothing.
+/// One change to an incident: what it is called in the audit trail, who may make it, and why.
+pub struct Edit<'a> {
+    pub action: &'a str,
+    pub gate: Gate,
+    pub reason: Option<&'a str>,
+}
+
+/// The shared write path: in one transaction, load the incident, check who may change it and
+/// `If-Match`, close it first if its resolution has closed itself, apply the change, save it
+/// only if the version is unchanged, and append the audit entry. A change that changes nothing
+/// writes nothing.
 pub async fn modify<D: Sql>(
     db: &D,
     principal: &Principal,
     id: i64,
     headers: &HeaderMap,
-    action: &str,
-    reason: Option<&str>,
+    edit: Edit<'_>,
     change: impl AsyncFnOnce(&D, &mut Incident) -> Result<(), ApiError>,
 ) -> Result<Response, ApiError> {
-    principal.require(WRITE)?;
+    let Edit {
+        action,
+        gate,
+        reason,
+    } = edit;
     let required = etag::if_match(headers)?;
     let now = itsm_http::now();
     let updated = in_transaction(db, async |db| {
-        let current = find(db, id).await?;
-        etag::check(required.as_deref(), current.version, &number_of(id))?;
+        let stored = find(db, id).await?;
+        authorize(principal, &stored, gate)?;
+        etag::check(required.as_deref(), stored.version, &number_of(id))?;
+        let current = closure::settle(db, stored, &now).await?;
         let mut next = current.clone();
         change(db, &mut next).await?;
         if next == current {

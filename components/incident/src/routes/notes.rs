@@ -2,7 +2,7 @@
 //! incident: `GET`/`POST /api/v1/incidents/{id}/comments` and `/work-notes`. A customer contact
 //! may read and add comments on their organisation's incidents, and never sees work notes.
 
-use super::{CREATE, READ, WRITE, find_visible, parse_id, scopes_of};
+use super::{CREATE, Gate, READ, authorize, find_visible, is_party, parse_id, scopes_of};
 use crate::store::{self, NoteKind};
 use crate::wire::NoteRequest;
 use axum::Json;
@@ -61,12 +61,12 @@ async fn add_note(
     let now = itsm_http::now();
     let note = in_transaction(&*services.db, async |db| {
         let incident = find_visible(db, &principal, id).await?;
+        // Work notes are the support teams'; comments also the caller's and reporter's.
+        let handles = authorize(&principal, &incident, Gate::Handle);
         match kind {
-            NoteKind::WorkNote => principal.require(WRITE)?,
-            NoteKind::Comment if !principal.may(WRITE, &[]) => {
-                principal.require_in(CREATE, &scopes_of(&incident))?;
-            }
-            NoteKind::Comment => {}
+            NoteKind::WorkNote => handles?,
+            NoteKind::Comment if handles.is_ok() || is_party(&principal, &incident) => {}
+            NoteKind::Comment => principal.require_in(CREATE, &scopes_of(&incident))?,
         }
         let note =
             store::insert_note(db, incident.id, kind, body.as_str(), &principal.user, &now).await?;

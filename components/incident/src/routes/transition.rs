@@ -1,15 +1,17 @@
 //! `POST /api/v1/incidents/{id}/{action}`: the state machine's transitions as explicit routes
-//! (start, hold, resume, resolve, close, reopen, cancel). The domain decides whether the action is
-//! allowed from the current state; this file applies its effects on the record.
+//! (start, hold, resume, resolve, close, reopen, cancel; and the caller's confirm or reject of a
+//! resolution). The domain decides whether the action is allowed from the current state; this
+//! file applies its effects on the record.
 
-use super::{modify, parse_id};
+use super::{Edit, Gate, modify, parse_id};
 use crate::store::Incident;
 use crate::wire::{Transition, TransitionRequest};
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use http::HeaderMap;
-use itsm_domain::incident::{Action, IncidentState, next_state};
+use itsm_domain::closure::Closure;
+use itsm_domain::incident::{Action, IncidentState, counts_as_reopen, next_state};
 use itsm_http::json::parse_optional_json;
 use itsm_http::{ApiError, Principal, Services};
 
@@ -22,19 +24,28 @@ pub async fn transition_incident(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     let action = Action::parse(&action).map_err(|_| ApiError::NotFound {
-        detail: format!("{action} is not an incident action: use start, hold, resume, resolve, close, reopen or cancel"),
+        detail: format!("{action} is not an incident action: use start, hold, resume, resolve, close, reopen, cancel, confirm or reject"),
     })?;
     // Actions without fields may be posted with an empty body.
     let request: TransitionRequest = parse_optional_json(&body)?;
     let (transition, reason) = Transition::parse(action, request)?;
     let now = itsm_http::now();
+    // Confirming or rejecting a resolution is the caller's word; everything else the desk's.
+    let gate = match action {
+        Action::Confirm | Action::Reject => Gate::Caller,
+        _ => Gate::Handle,
+    };
+    let edit = Edit {
+        action: action.as_str(),
+        gate,
+        reason: reason.as_ref().map(|r| r.as_str()),
+    };
     modify(
         &*services.db,
         &principal,
         id,
         &headers,
-        action.as_str(),
-        reason.as_ref().map(|r| r.as_str()),
+        edit,
         async |_, incident| apply(incident, action, &transition, &now),
     )
     .await
@@ -47,9 +58,20 @@ fn apply(
     transition: &Transition,
     now: &str,
 ) -> Result<(), ApiError> {
-    incident.state = next_state(incident.state, action)?;
+    let from = incident.state;
+    incident.state = next_state(from, action)?;
     if incident.state != IncidentState::OnHold {
         incident.hold_reason = None;
+    }
+    // The first move out of `new` by someone working on it is the response.
+    if from == IncidentState::New
+        && matches!(action, Action::Start | Action::Hold | Action::Resolve)
+        && incident.responded_at.is_none()
+    {
+        incident.responded_at = Some(now.to_owned());
+    }
+    if counts_as_reopen(action) {
+        incident.reopen_count += 1;
     }
     match transition {
         Transition::Start | Transition::Resume => {}
@@ -59,9 +81,15 @@ fn apply(
             incident.resolution_notes = Some(notes.as_str().to_owned());
             incident.resolved_at = Some(now.to_owned());
         }
-        Transition::Close => incident.closed_at = Some(now.to_owned()),
-        Transition::Reopen => {
-            incident.reopen_count += 1;
+        Transition::Close | Transition::Confirm => {
+            incident.closed_at = Some(now.to_owned());
+            incident.closure = Some(if action == Action::Confirm {
+                Closure::CallerConfirmed
+            } else {
+                Closure::DeskClosed
+            });
+        }
+        Transition::Reopen | Transition::Reject => {
             incident.resolution_code = None;
             incident.resolution_notes = None;
             incident.resolved_at = None;

@@ -1,8 +1,9 @@
 //! `PATCH /api/v1/incidents/{id}` and `POST /api/v1/incidents/{id}/assign`: change fields; a
-//! new impact or urgency re-prioritises through the matrix, and moving an incident away from a
-//! group or assignee it already had counts as a reassignment.
+//! new impact or urgency re-prioritises through the matrix, moving an incident away from a
+//! group or assignee it already had counts as a reassignment, and only the security team takes
+//! the security mark off.
 
-use super::{modify, parse_id};
+use super::{Edit, Gate, SECURITY, modify, parse_id};
 use crate::store::{self, Incident};
 use crate::wire::{AssignRequest, CHANNELS, UpdateIncidentRequest, field, parse_enum};
 use axum::extract::{Extension, Path, State};
@@ -22,14 +23,18 @@ pub async fn update_incident(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     let changes = Changes::parse(request)?;
+    let edit = Edit {
+        action: "update",
+        gate: Gate::Handle,
+        reason: None,
+    };
     modify(
         &*services.db,
         &principal,
         id,
         &headers,
-        "update",
-        None,
-        async |db, incident| changes.apply(db, incident).await,
+        edit,
+        async |db, incident| changes.apply(db, &principal, incident).await,
     )
     .await
 }
@@ -53,14 +58,18 @@ pub async fn assign_incident(
         assignee: request.assignee,
         ..UpdateIncidentRequest::default()
     })?;
+    let edit = Edit {
+        action: "assign",
+        gate: Gate::Handle,
+        reason: None,
+    };
     modify(
         &*services.db,
         &principal,
         id,
         &headers,
-        "assign",
-        None,
-        async |db, incident| changes.apply(db, incident).await,
+        edit,
+        async |db, incident| changes.apply(db, &principal, incident).await,
     )
     .await
 }
@@ -79,6 +88,7 @@ struct Changes {
     assignee: Option<Option<Label>>,
     configuration_item: Option<Option<Label>>,
     service: Option<Option<Label>>,
+    security: Option<bool>,
 }
 
 impl Changes {
@@ -127,12 +137,14 @@ impl Changes {
         c.assignee = clearable(&mut e, "assignee", r.assignee);
         c.configuration_item = clearable(&mut e, "configuration_item", r.configuration_item);
         c.service = clearable(&mut e, "service", r.service);
+        c.security = r.security;
         e.finish(c)
     }
 
     async fn apply(
         &self,
         db: &impl itsm_store::Sql,
+        principal: &Principal,
         incident: &mut Incident,
     ) -> Result<(), ApiError> {
         if incident.state.is_terminal() {
@@ -164,6 +176,14 @@ impl Changes {
         }
         if let Some(v) = self.channel {
             incident.channel = v;
+        }
+        if let Some(security) = self.security {
+            // Anyone handling an incident may mark it; only the security team clears the mark,
+            // so a security incident cannot be made visible to everyone by mistake.
+            if incident.security && !security {
+                principal.require(SECURITY)?;
+            }
+            incident.security = security;
         }
         set_opt(&mut incident.category, &self.category);
         set_opt(&mut incident.configuration_item, &self.configuration_item);

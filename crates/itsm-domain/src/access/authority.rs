@@ -442,6 +442,27 @@ pub static AUTHORITIES: &[AuthorityDef] = &[
         holders: &[Role::ServiceDesk, Role::Practitioner],
     },
     AuthorityDef {
+        name: names::INCIDENT_MAJOR,
+        process: Process::Incident,
+        description: "Declare a major incident or stand it down, name its emergency response team and record its post-incident review; a process owner or manager for the incident process.",
+        source: "[002 §6.4] (holders inferred)",
+        holders: &[Role::SmManager, Role::ProcessOwner, Role::ProcessManager],
+    },
+    AuthorityDef {
+        name: names::INCIDENT_SECURITY,
+        process: Process::Incident,
+        description: "Read and handle information security incidents, which nobody else sees but whoever reported them.",
+        source: "[004-4 §3.4]; [002 §5.4]",
+        holders: &[Role::SecurityManager],
+    },
+    AuthorityDef {
+        name: names::SCHEDULE_RUN,
+        process: Process::ManagementSystem,
+        description: "Call the tick routes that carry out what falls due with time (closing unconfirmed resolutions); for the scheduler's account.",
+        source: "inferred (operation of the API)",
+        holders: &[Role::Admin],
+    },
+    AuthorityDef {
         name: names::REQUEST_READ,
         process: Process::ServiceRequest,
         description: "Read service requests; a customer contact only its own organisation's.",
@@ -523,6 +544,9 @@ pub mod names {
     pub const INCIDENT_READ: &str = "incident.read";
     pub const INCIDENT_CREATE: &str = "incident.create";
     pub const INCIDENT_WRITE: &str = "incident.write";
+    pub const INCIDENT_MAJOR: &str = "incident.major";
+    pub const INCIDENT_SECURITY: &str = "incident.security";
+    pub const SCHEDULE_RUN: &str = "schedule.run";
     pub const REQUEST_READ: &str = "request.read";
     pub const REQUEST_CREATE: &str = "request.create";
     pub const REQUEST_WRITE: &str = "request.write";
@@ -575,6 +599,9 @@ pub mod names {
         INCIDENT_READ,
         INCIDENT_CREATE,
         INCIDENT_WRITE,
+        INCIDENT_MAJOR,
+        INCIDENT_SECURITY,
+        SCHEDULE_RUN,
         REQUEST_READ,
         REQUEST_CREATE,
         REQUEST_WRITE,

@@ -15,6 +15,8 @@ text_enum! {
         Close => "close",
         Reopen => "reopen",
         Cancel => "cancel",
+        Confirm => "confirm",
+        Reject => "reject",
     }
 }
 
@@ -40,9 +42,11 @@ pub fn next_state(from: IncidentState, action: Action) -> Result<IncidentState, 
         (S::New | S::InProgress, A::Hold) => Ok(S::OnHold),
         (S::OnHold, A::Resume) => Ok(S::InProgress),
         (S::New | S::InProgress | S::OnHold, A::Resolve) => Ok(S::Resolved),
-        (S::Resolved, A::Close) => Ok(S::Closed),
-        // Reopening goes back to work rather than to New: someone already owns it.
-        (S::Resolved, A::Reopen) => Ok(S::InProgress),
+        // The desk closes (the caller confirmed some other way) or the caller confirms.
+        (S::Resolved, A::Close | A::Confirm) => Ok(S::Closed),
+        // Reopening, by the desk or by the caller rejecting the resolution, goes back to work
+        // rather than to New: someone already owns it.
+        (S::Resolved, A::Reopen | A::Reject) => Ok(S::InProgress),
         (S::New | S::InProgress | S::OnHold, A::Cancel) => Ok(S::Cancelled),
         _ => Err(TransitionError { from, action }),
     }
@@ -57,9 +61,10 @@ pub fn allowed_actions(from: IncidentState) -> Vec<Action> {
         .collect()
 }
 
-/// Reopens are counted separately because they measure fixes that did not hold.
+/// Reopens are counted separately because they measure fixes that did not hold, whoever
+/// found out: the desk or the caller rejecting the resolution.
 pub const fn counts_as_reopen(action: Action) -> bool {
-    matches!(action, Action::Reopen)
+    matches!(action, Action::Reopen | Action::Reject)
 }
 
 #[cfg(test)]
@@ -73,8 +78,8 @@ mod tests {
     use IncidentState as S;
 
     /// Written out by hand, independently of the match above, so a slip in either shows up.
-    const EXPECTED: &[(S, [Option<S>; 7])] = &[
-        // start, hold, resume, resolve, close, reopen, cancel
+    const EXPECTED: &[(S, [Option<S>; 9])] = &[
+        // start, hold, resume, resolve, close, reopen, cancel, confirm, reject
         (
             S::New,
             [
@@ -85,6 +90,8 @@ mod tests {
                 None,
                 None,
                 Some(S::Cancelled),
+                None,
+                None,
             ],
         ),
         (
@@ -97,6 +104,8 @@ mod tests {
                 None,
                 None,
                 Some(S::Cancelled),
+                None,
+                None,
             ],
         ),
         (
@@ -109,6 +118,8 @@ mod tests {
                 None,
                 None,
                 Some(S::Cancelled),
+                None,
+                None,
             ],
         ),
         (
@@ -121,13 +132,15 @@ mod tests {
                 Some(S::Closed),
                 Some(S::InProgress),
                 None,
+                Some(S::Closed),
+                Some(S::InProgress),
             ],
         ),
-        (S::Closed, [None; 7]),
-        (S::Cancelled, [None; 7]),
+        (S::Closed, [None; 9]),
+        (S::Cancelled, [None; 9]),
     ];
 
-    const ACTION_COLUMNS: [A; 7] = [
+    const ACTION_COLUMNS: [A; 9] = [
         A::Start,
         A::Hold,
         A::Resume,
@@ -135,6 +148,8 @@ mod tests {
         A::Close,
         A::Reopen,
         A::Cancel,
+        A::Confirm,
+        A::Reject,
     ];
 
     #[test]
@@ -160,7 +175,10 @@ mod tests {
     fn terminal_states_allow_nothing() {
         assert!(allowed_actions(S::Closed).is_empty());
         assert!(allowed_actions(S::Cancelled).is_empty());
-        assert_eq!(allowed_actions(S::Resolved), [A::Close, A::Reopen]);
+        assert_eq!(
+            allowed_actions(S::Resolved),
+            [A::Close, A::Reopen, A::Confirm, A::Reject]
+        );
     }
 
     #[test]
@@ -179,9 +197,10 @@ mod tests {
     }
 
     #[test]
-    fn only_reopen_counts_as_reopen() {
+    fn reopen_and_reject_count_as_reopen() {
         for &action in A::ALL {
-            assert_eq!(counts_as_reopen(action), action == A::Reopen, "{action}");
+            let expected = matches!(action, A::Reopen | A::Reject);
+            assert_eq!(counts_as_reopen(action), expected, "{action}");
         }
     }
 

@@ -1,12 +1,31 @@
-//! The incident process's SQL: the only place that knows its tables (`incident`, `incident_note`,
-//! `incident_priority_matrix`). Every statement here runs natively in this file's tests against
+//! The incident process's SQL: the only place that knows its tables (`incident` here; notes,
+//! the priority matrix, links, communications and settings in the files beside it). Every statement here runs natively in this file's tests against
 //! the real migrations.
 
+use itsm_domain::closure::Closure;
 use itsm_domain::incident::{
-    Channel, HoldReason, Impact, IncidentState, Priority, PriorityMatrix, ResolutionCode, Urgency,
+    Channel, HoldReason, Impact, IncidentState, Priority, ResolutionCode, Urgency,
 };
 use itsm_store::{Row, Sql, StoreError, Value};
 use serde::Serialize;
+
+mod links;
+mod major;
+mod matrix;
+mod notes;
+mod settings;
+
+pub use links::{
+    Link, causes_reach, delete_link, duplicate_of, duplicates_of, insert_link, list_links,
+};
+pub use major::{
+    Communication, MajorIncident, PostIncidentReview, insert_communication, list_communications,
+};
+pub use matrix::{load_matrix, priority_for, replace_matrix};
+#[cfg(not(target_arch = "wasm32"))]
+pub use notes::Note;
+pub use notes::{NoteKind, insert_note, list_notes};
+pub use settings::{auto_close, set_auto_close};
 
 /// An incident as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -32,20 +51,31 @@ pub struct Incident {
     pub hold_reason: Option<HoldReason>,
     pub resolution_code: Option<ResolutionCode>,
     pub resolution_notes: Option<String>,
+    /// How a closed incident came to be closed.
+    pub closure: Option<Closure>,
     pub cancel_reason: Option<String>,
+    /// An information security incident: seen only by the security team and its reporter.
+    pub security: bool,
+    /// A major incident, run by an emergency response team until it is stood down.
+    pub major: bool,
+    /// The major incident's declaration, team and review; kept after it is stood down.
+    pub major_incident: Option<MajorIncident>,
     pub reassignment_count: i64,
     pub reopen_count: i64,
     pub version: i64,
     pub created_at: String,
     pub created_by: String,
     pub updated_at: String,
+    /// When it first left `new`: the response the SLA and the review measure.
+    pub responded_at: Option<String>,
     pub resolved_at: Option<String>,
     pub closed_at: Option<String>,
 }
 
 const COLUMNS: &str = "incident_id, short_description, description, impact, urgency, priority, category, caller, channel,
     assignment_group, assignee, configuration_item, service, customer, state, hold_reason, resolution_code,
-    resolution_notes, cancel_reason, reassignment_count, reopen_count, version, created_at, created_by, updated_at, resolved_at, closed_at";
+    resolution_notes, closure, cancel_reason, security, major, major_incident, reassignment_count, reopen_count, version,
+    created_at, created_by, updated_at, responded_at, resolved_at, closed_at";
 
 impl Incident {
     fn from_row(row: Row<'_>) -> Result<Self, StoreError> {
@@ -68,13 +98,18 @@ impl Incident {
             hold_reason: row.parsed_opt("hold_reason", HoldReason::parse)?,
             resolution_code: row.parsed_opt("resolution_code", ResolutionCode::parse)?,
             resolution_notes: row.get("resolution_notes")?,
+            closure: row.parsed_opt("closure", Closure::parse)?,
             cancel_reason: row.get("cancel_reason")?,
+            security: row.get("security")?,
+            major: row.get("major")?,
+            major_incident: row.json_opt("major_incident")?,
             reassignment_count: row.get("reassignment_count")?,
             reopen_count: row.get("reopen_count")?,
             version: row.get("version")?,
             created_at: row.get("created_at")?,
             created_by: row.get("created_by")?,
             updated_at: row.get("updated_at")?,
+            responded_at: row.get("responded_at")?,
             resolved_at: row.get("resolved_at")?,
             closed_at: row.get("closed_at")?,
         })
@@ -85,9 +120,9 @@ impl Incident {
 pub async fn insert_incident(db: &impl Sql, i: &Incident) -> Result<i64, StoreError> {
     db.execute(
         "INSERT INTO incident (short_description, description, impact, urgency, priority, category, caller, channel,
-            assignment_group, assignee, configuration_item, service, customer, state, created_at, created_by,
-            updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            assignment_group, assignee, configuration_item, service, customer, state, security, created_at,
+            created_by, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         &[
             i.short_description.as_str().into(),
             i.description.as_deref().into(),
@@ -103,6 +138,7 @@ pub async fn insert_incident(db: &impl Sql, i: &Incident) -> Result<i64, StoreEr
             i.service.as_deref().into(),
             i.customer.as_deref().into(),
             i.state.as_str().into(),
+            i.security.into(),
             i.created_at.as_str().into(),
             i.created_by.as_str().into(),
             i.updated_at.as_str().into(),
@@ -133,8 +169,9 @@ pub async fn save_incident(
         .execute(
             "UPDATE incident SET short_description = ?, description = ?, impact = ?, urgency = ?, priority = ?,
                 category = ?, caller = ?, channel = ?, assignment_group = ?, assignee = ?, configuration_item = ?,
-                service = ?, state = ?, hold_reason = ?, resolution_code = ?, resolution_notes = ?, cancel_reason = ?,
-                reassignment_count = ?, reopen_count = ?, updated_at = ?, resolved_at = ?, closed_at = ?,
+                service = ?, state = ?, hold_reason = ?, resolution_code = ?, resolution_notes = ?, closure = ?,
+                cancel_reason = ?, security = ?, major = ?, major_incident = ?, reassignment_count = ?,
+                reopen_count = ?, updated_at = ?, responded_at = ?, resolved_at = ?, closed_at = ?,
                 version = version + 1
              WHERE incident_id = ? AND version = ?",
             &[
@@ -154,10 +191,19 @@ pub async fn save_incident(
                 i.hold_reason.map(|r| r.as_str()).into(),
                 i.resolution_code.map(|c| c.as_str()).into(),
                 i.resolution_notes.as_deref().into(),
+                i.closure.map(|c| c.as_str()).into(),
                 i.cancel_reason.as_deref().into(),
+                i.security.into(),
+                i.major.into(),
+                i.major_incident
+                    .as_ref()
+                    .map(itsm_store::to_json)
+                    .transpose()?
+                    .into(),
                 i.reassignment_count.into(),
                 i.reopen_count.into(),
                 i.updated_at.as_str().into(),
+                i.responded_at.as_deref().into(),
                 i.resolved_at.as_deref().into(),
                 i.closed_at.as_deref().into(),
                 i.id.into(),
@@ -176,8 +222,16 @@ pub struct IncidentFilter {
     pub assignee: Option<String>,
     pub assignment_group: Option<String>,
     pub customer: Option<String>,
+    pub major: Option<bool>,
+    pub security: Option<bool>,
     /// Only these customers' incidents (a customer contact's view); `None`: no such limit.
     pub visible_customers: Option<Vec<String>>,
+    /// Security incidents only if the caller reported them or is their caller; `None`: all
+    /// (the security team's view).
+    pub security_party: Option<String>,
+    /// Resolutions at or before this instant have closed themselves: the `state` filter counts
+    /// them as closed, not resolved. `None`: nothing closes by itself.
+    pub auto_close_cutoff: Option<String>,
 }
 
 /// Newest first; `after` continues below that id. Fetches `limit + 1` rows so the caller knows
@@ -194,8 +248,22 @@ pub async fn list_incidents(
         clauses.push(clause.to_owned());
         params.push(value);
     };
-    if let Some(state) = filter.state {
-        add("state = ?", state.as_str().into());
+    match (filter.state, &filter.auto_close_cutoff) {
+        (Some(IncidentState::Resolved), Some(cutoff)) => {
+            add("state = 'resolved' AND resolved_at > ?", cutoff.into());
+        }
+        (Some(IncidentState::Closed), Some(cutoff)) => add(
+            "(state = 'closed' OR (state = 'resolved' AND resolved_at <= ?))",
+            cutoff.into(),
+        ),
+        (Some(state), _) => add("state = ?", state.as_str().into()),
+        (None, _) => {}
+    }
+    if let Some(major) = filter.major {
+        add("major = ?", major.into());
+    }
+    if let Some(security) = filter.security {
+        add("security = ?", security.into());
     }
     if let Some(priority) = filter.priority {
         add("priority = ?", priority.as_str().into());
@@ -211,6 +279,10 @@ pub async fn list_incidents(
     }
     if let Some(after) = after {
         add("incident_id < ?", after.into());
+    }
+    if let Some(user) = &filter.security_party {
+        clauses.push("(security = 0 OR created_by = ? OR caller = ?)".to_owned());
+        params.extend([Value::from(user), Value::from(user)]);
     }
     if let Some(visible) = &filter.visible_customers {
         let marks = vec!["?"; visible.len()].join(", ");
@@ -239,135 +311,32 @@ pub async fn list_incidents(
     rows.iter().map(Incident::from_row).collect()
 }
 
-/// The priority for an impact and urgency from the stored matrix, or the default matrix's if the
-/// cell is somehow missing.
-pub async fn priority_for(
+/// Resolved incidents resolved at or before `cutoff`, oldest resolution first.
+pub async fn overdue_resolutions(
     db: &impl Sql,
-    impact: Impact,
-    urgency: Urgency,
-) -> Result<Priority, StoreError> {
+    cutoff: &str,
+    limit: u32,
+) -> Result<Vec<Incident>, StoreError> {
     let rows = db
         .query(
-            "SELECT priority FROM incident_priority_matrix WHERE impact = ? AND urgency = ?",
-            &[impact.as_str().into(), urgency.as_str().into()],
+            &format!(
+                "SELECT {COLUMNS} FROM incident WHERE state = 'resolved' AND resolved_at <= ?
+                 ORDER BY resolved_at, incident_id LIMIT ?"
+            ),
+            &[cutoff.into(), limit.into()],
         )
         .await?;
-    match rows.first() {
-        Some(row) => row.parsed("priority", Priority::parse),
-        None => Ok(PriorityMatrix::default().priority(impact, urgency)),
-    }
-}
-
-pub async fn load_matrix(db: &impl Sql) -> Result<Vec<(Impact, Urgency, Priority)>, StoreError> {
-    let rows = db
-        .query(
-            "SELECT impact, urgency, priority FROM incident_priority_matrix",
-            &[],
-        )
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok((
-                row.parsed("impact", Impact::parse)?,
-                row.parsed("urgency", Urgency::parse)?,
-                row.parsed("priority", Priority::parse)?,
-            ))
-        })
-        .collect()
-}
-
-/// Replaces every cell; run inside a transaction so readers never see half a matrix.
-pub async fn replace_matrix(db: &impl Sql, matrix: &PriorityMatrix) -> Result<(), StoreError> {
-    for (impact, urgency, priority) in matrix.cells() {
-        db.execute(
-            "INSERT INTO incident_priority_matrix (impact, urgency, priority) VALUES (?, ?, ?)
-             ON CONFLICT (impact, urgency) DO UPDATE SET priority = excluded.priority",
-            &[
-                impact.as_str().into(),
-                urgency.as_str().into(),
-                priority.as_str().into(),
-            ],
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoteKind {
-    Comment,
-    WorkNote,
-}
-
-impl NoteKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NoteKind::Comment => "comment",
-            NoteKind::WorkNote => "work_note",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct Note {
-    pub id: i64,
-    pub body: String,
-    pub author: String,
-    pub created_at: String,
-}
-
-pub async fn insert_note(
-    db: &impl Sql,
-    incident_id: i64,
-    kind: NoteKind,
-    body: &str,
-    author: &str,
-    now: &str,
-) -> Result<Note, StoreError> {
-    db.execute(
-        "INSERT INTO incident_note (incident_id, kind, body, author, created_at) VALUES (?, ?, ?, ?, ?)",
-        &[incident_id.into(), kind.as_str().into(), body.into(), author.into(), now.into()],
-    )
-    .await?;
-    Ok(Note {
-        id: db.last_insert_rowid().await?,
-        body: body.to_owned(),
-        author: author.to_owned(),
-        created_at: now.to_owned(),
-    })
-}
-
-pub async fn list_notes(
-    db: &impl Sql,
-    incident_id: i64,
-    kind: NoteKind,
-) -> Result<Vec<Note>, StoreError> {
-    let rows = db
-        .query(
-            "SELECT note_id, body, author, created_at FROM incident_note WHERE incident_id = ? AND kind = ? ORDER BY note_id",
-            &[incident_id.into(), kind.as_str().into()],
-        )
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Note {
-                id: row.get("note_id")?,
-                body: row.get("body")?,
-                author: row.get("author")?,
-                created_at: row.get("created_at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(Incident::from_row).collect()
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use itsm_store::native::NativeDb;
 
-    const NOW: &str = "2026-11-21T10:00:00.000Z";
+    pub(crate) const NOW: &str = "2026-11-21T10:00:00.000Z";
 
-    async fn db() -> NativeDb {
+    pub(crate) async fn db() -> NativeDb {
         let db = NativeDb::in_memory().expect("db");
         itsm_store::apply_migrations(&db, NOW)
             .await
@@ -375,7 +344,7 @@ mod tests {
         db
     }
 
-    fn sample(short: &str, group: &str) -> Incident {
+    pub(crate) fn sample(short: &str, group: &str) -> Incident {
         Incident {
             id: 0,
             short_description: short.to_owned(),
@@ -395,13 +364,18 @@ mod tests {
             hold_reason: None,
             resolution_code: None,
             resolution_notes: None,
+            closure: None,
             cancel_reason: None,
+            security: false,
+            major: false,
+            major_incident: None,
             reassignment_count: 0,
             reopen_count: 0,
             version: 1,
             created_at: NOW.to_owned(),
             created_by: "tester".to_owned(),
             updated_at: NOW.to_owned(),
+            responded_at: None,
             resolved_at: None,
             closed_at: None,
         }
@@ -433,6 +407,45 @@ mod tests {
             .expect("load")
             .expect("exists");
         assert_eq!((stored.state, stored.version), (IncidentState::OnHold, 2));
+    }
+
+    #[tokio::test]
+    async fn security_incidents_are_listed_only_for_their_parties() {
+        let db = db().await;
+        let mut secret = sample("Phishing mail", "security");
+        secret.security = true;
+        secret.created_by = "ann".to_owned();
+        secret.caller = "bob".to_owned();
+        insert_incident(&db, &secret).await.expect("insert");
+        insert_incident(&db, &sample("Disk full", "storage"))
+            .await
+            .expect("insert");
+        let seen_by = |party: Option<&str>| IncidentFilter {
+            security_party: party.map(str::to_owned),
+            ..IncidentFilter::default()
+        };
+        let ids = |v: Vec<Incident>| v.into_iter().map(|i| i.id).collect::<Vec<_>>();
+        for (party, expected) in [
+            (None, vec![2, 1]),
+            (Some("ann"), vec![2, 1]),
+            (Some("bob"), vec![2, 1]),
+            (Some("cy"), vec![2]),
+        ] {
+            let got = ids(list_incidents(&db, &seen_by(party), None, 10)
+                .await
+                .expect("list"));
+            assert_eq!(got, expected, "{party:?}");
+        }
+        let only_security = IncidentFilter {
+            security: Some(true),
+            ..IncidentFilter::default()
+        };
+        assert_eq!(
+            ids(list_incidents(&db, &only_security, None, 10)
+                .await
+                .expect("list")),
+            [1]
+        );
     }
 
     #[tokio::test]
@@ -476,55 +489,62 @@ mod tests {
                 .expect("list")
                 .is_empty()
         );
-    }
-
-    #[tokio::test]
-    async fn the_seeded_matrix_is_the_default_and_can_be_replaced() {
-        let db = db().await;
-        let stored =
-            PriorityMatrix::from_cells(&load_matrix(&db).await.expect("load")).expect("whole");
-        assert_eq!(stored, PriorityMatrix::default());
+        let mut resolved = sample("n6", "odd");
+        resolved.id = insert_incident(&db, &resolved).await.expect("insert");
+        resolved.state = IncidentState::Resolved;
+        resolved.resolved_at = Some("2026-11-18T09:00:00.000Z".to_owned());
+        assert!(save_incident(&db, &resolved, 1).await.expect("save"));
+        let as_of = |state, cutoff: &str| IncidentFilter {
+            state: Some(state),
+            auto_close_cutoff: Some(cutoff.to_owned()),
+            ..IncidentFilter::default()
+        };
+        // Before its deadline it is resolved; from the deadline on it counts as closed.
+        let before = "2026-11-18T08:59:59.999Z";
+        let at = "2026-11-18T09:00:00.000Z";
         assert_eq!(
-            priority_for(&db, Impact::High, Urgency::High)
+            ids(
+                list_incidents(&db, &as_of(IncidentState::Resolved, before), None, 10)
+                    .await
+                    .expect("list")
+            ),
+            [6]
+        );
+        assert!(
+            list_incidents(&db, &as_of(IncidentState::Closed, before), None, 10)
                 .await
-                .expect("cell"),
-            Priority::Critical
+                .expect("list")
+                .is_empty()
         );
-        let mut cells = stored.cells();
-        cells[8].2 = Priority::Planning;
-        let planning = PriorityMatrix::from_cells(&cells).expect("valid");
-        replace_matrix(&db, &planning).await.expect("replace");
-        assert_eq!(
-            priority_for(&db, Impact::Low, Urgency::Low)
+        assert!(
+            list_incidents(&db, &as_of(IncidentState::Resolved, at), None, 10)
                 .await
-                .expect("cell"),
-            Priority::Planning
-        );
-    }
-
-    #[tokio::test]
-    async fn notes_are_listed_by_kind_in_order() {
-        let db = db().await;
-        let id = insert_incident(&db, &sample("Disk full", "storage"))
-            .await
-            .expect("insert");
-        insert_note(&db, id, NoteKind::Comment, "first", "ann", NOW)
-            .await
-            .expect("note");
-        insert_note(&db, id, NoteKind::WorkNote, "internal", "bo", NOW)
-            .await
-            .expect("note");
-        insert_note(&db, id, NoteKind::Comment, "second", "ann", NOW)
-            .await
-            .expect("note");
-        let bodies = |notes: Vec<Note>| notes.into_iter().map(|n| n.body).collect::<Vec<_>>();
-        assert_eq!(
-            bodies(list_notes(&db, id, NoteKind::Comment).await.expect("list")),
-            ["first", "second"]
+                .expect("list")
+                .is_empty()
         );
         assert_eq!(
-            bodies(list_notes(&db, id, NoteKind::WorkNote).await.expect("list")),
-            ["internal"]
+            ids(
+                list_incidents(&db, &as_of(IncidentState::Closed, at), None, 10)
+                    .await
+                    .expect("list")
+            ),
+            [6]
+        );
+        assert_eq!(
+            ids(overdue_resolutions(&db, at, 10).await.expect("due")),
+            [6]
+        );
+        assert!(
+            overdue_resolutions(&db, before, 10)
+                .await
+                .expect("due")
+                .is_empty()
+        );
+        assert!(
+            list_incidents(&db, &closed, None, 10)
+                .await
+                .expect("list")
+                .is_empty()
         );
     }
 }

@@ -1,0 +1,47 @@
+//! `POST /api/v1/incidents/tick`: what falls due with time, done once whenever a scheduler
+//! calls (Spin's cron trigger, a Kubernetes CronJob, any timer). For now: store the closure of
+//! resolutions that have closed themselves, oldest first, a bounded batch per call so a call
+//! stays short; `remaining` says whether to call again. Calling it twice changes nothing twice.
+
+use super::closure::instant;
+use super::closure::{close_by_rule, overdue_since};
+use crate::store;
+use crate::wire::{TickResponse, number_of};
+use axum::Json;
+use axum::extract::{Extension, State};
+use itsm_domain::access::names::SCHEDULE_RUN;
+use itsm_http::time::format_instant;
+use itsm_http::{ApiError, Principal, Services};
+use itsm_store::in_transaction;
+
+/// Enough to clear a day's backlog of a busy desk in a few calls, small enough for one request.
+const BATCH: u32 = 100;
+
+pub async fn tick(
+    State(services): State<Services>,
+    Extension(principal): Extension<Principal>,
+) -> Result<Json<TickResponse>, ApiError> {
+    principal.require(SCHEDULE_RUN)?;
+    let now = itsm_http::now();
+    let closed = in_transaction(&*services.db, async |db| {
+        let rule = store::auto_close(db).await?;
+        let Some(cutoff) = rule.cutoff(instant(&now)) else {
+            return Ok::<_, ApiError>((Vec::new(), false));
+        };
+        let due = store::overdue_resolutions(db, &format_instant(cutoff), BATCH + 1).await?;
+        let remaining = due.len() > BATCH as usize;
+        let mut closed = Vec::new();
+        for incident in due.iter().take(BATCH as usize) {
+            if let Some(deadline) = overdue_since(incident, rule, instant(&now)) {
+                close_by_rule(db, incident, rule, deadline, &now).await?;
+                closed.push(number_of(incident.id));
+            }
+        }
+        Ok((closed, remaining))
+    })
+    .await?;
+    Ok(Json(TickResponse {
+        auto_closed: closed.0,
+        remaining: closed.1,
+    }))
+}
