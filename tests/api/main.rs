@@ -12,6 +12,7 @@ mod incident_links;
 mod incidents;
 mod major_incidents;
 mod openapi;
+mod request_closure;
 mod requests;
 mod retries;
 mod security_incidents;

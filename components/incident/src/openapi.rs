@@ -4,8 +4,7 @@
 use crate::store::{Communication, Link, Note};
 use crate::wire::{
     AssignRequest, CreateIncidentRequest, IncidentResponse, NoteRequest, PriorityMatrixRequest,
-    PriorityMatrixResponse, SettingsRequest, SettingsResponse, TickResponse, TransitionRequest,
-    UpdateIncidentRequest,
+    PriorityMatrixResponse, TransitionRequest, UpdateIncidentRequest,
 };
 use crate::wire_major::{
     CommunicationRequest, DeclareMajorRequest, LinkRequest, ReasonRequest, ReviewRequest,
@@ -14,6 +13,7 @@ use crate::wire_major::{
 use itsm_domain::access::names;
 use itsm_domain::incident::{Action, IncidentState, Priority};
 use itsm_http::openapi::ApiDoc;
+use itsm_http::settings::{SettingsRequest, SettingsResponse, TickResponse};
 use itsm_store::HistoryEntry;
 
 const TAG: &str = "incidents";

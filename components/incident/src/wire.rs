@@ -2,7 +2,6 @@
 //! field is checked and all the bad ones are reported together, naming each.
 
 use crate::store::Incident;
-use itsm_domain::closure::AutoClose;
 use itsm_domain::incident::{
     Action, Channel, HoldReason, Impact, Priority, ResolutionCode, Urgency, allowed_actions,
 };
@@ -374,39 +373,6 @@ impl<'a> IncidentResponse<'a> {
                 .collect(),
         }
     }
-}
-
-/// The incident process's settings.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct SettingsResponse {
-    /// Hours a resolution waits for the caller's confirmation before it closes itself; `null`:
-    /// it waits until the caller or the desk closes it.
-    pub auto_close_after_hours: Option<u32>,
-}
-
-impl SettingsResponse {
-    pub fn new(rule: AutoClose) -> Self {
-        Self {
-            auto_close_after_hours: rule.after_hours(),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SettingsRequest {
-    /// Between 1 and 8784 hours, or `null` to never close by itself.
-    #[serde(deserialize_with = "itsm_http::json::present")]
-    pub auto_close_after_hours: Option<Option<u32>>,
-}
-
-/// What one call of the tick route did.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct TickResponse {
-    /// The incidents whose unconfirmed resolution this call closed.
-    pub auto_closed: Vec<String>,
-    /// More were due than one call handles: call again.
-    pub remaining: bool,
 }
 
 /// The human number of a stored incident (ids from the database are always positive).

@@ -12,13 +12,16 @@ mod wire;
 
 use axum::Router;
 use itsm_http::{RouteTable, Services};
-use routes::{approvals, lifecycle, order, read, tasks};
+use routes::{approvals, lifecycle, order, read, settings, tasks};
 
 /// The component's routes, before the shared conventions are applied.
 pub fn route_table() -> RouteTable {
     RouteTable::new()
         .post("/api/v1/requests", order::order_request)
         .get("/api/v1/requests", read::list_requests)
+        .get("/api/v1/requests/settings", settings::get_settings)
+        .put("/api/v1/requests/settings", settings::put_settings)
+        .post("/api/v1/requests/tick", settings::tick)
         .get("/api/v1/requests/{id}", read::get_request)
         .post("/api/v1/requests/{id}/approve", approvals::approve_request)
         .post("/api/v1/requests/{id}/reject", approvals::reject_request)

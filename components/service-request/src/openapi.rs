@@ -8,6 +8,7 @@ use crate::wire::{
 use itsm_domain::access::names;
 use itsm_domain::request::{RequestAction, RequestState};
 use itsm_http::openapi::ApiDoc;
+use itsm_http::settings::{SettingsRequest, SettingsResponse, TickResponse};
 
 const TAG: &str = "requests";
 const ID: &str = "The request's id or number, such as 42 or REQ0000042.";
@@ -18,6 +19,32 @@ pub fn describe(doc: &mut ApiDoc) {
     describe_requests(doc);
     describe_decisions(doc);
     describe_tasks(doc);
+    describe_settings(doc);
+}
+
+fn describe_settings(doc: &mut ApiDoc) {
+    doc.get(
+        "/api/v1/requests/settings",
+        "getRequestSettings",
+        "Read the service request process's settings",
+    )
+    .tag(TAG)
+    .authority(names::REQUEST_READ)
+    .ok::<SettingsResponse>("The settings.")
+    .add();
+    doc.put("/api/v1/requests/settings", "putRequestSettings", "Change the service request process's settings")
+        .tag(TAG)
+        .authority(names::PROCESS_CONFIGURE)
+        .describe("Needs the authority in the scope of the service request process. `auto_close_after_hours` (1 to 8784, or null for never) is how long a fulfilment waits for the requester to confirm it; it applies at once to every fulfilment not yet closed.")
+        .body::<SettingsRequest>()
+        .ok::<SettingsResponse>("The settings now.")
+        .add();
+    doc.post("/api/v1/requests/tick", "tickRequests", "Carry out what has fallen due")
+        .tag(TAG)
+        .authority(names::SCHEDULE_RUN)
+        .describe("For a scheduler: stores the closure of fulfilments the requester left unanswered past the configured time, at most 100 per call, oldest first, each audited with the system as actor. Reads already show them closed; calling twice changes nothing twice.")
+        .ok::<TickResponse>("What this call did.")
+        .add();
 }
 
 fn describe_requests(doc: &mut ApiDoc) {

@@ -18,6 +18,7 @@ pub mod rate_limit;
 pub mod references;
 pub mod route_table;
 pub mod services;
+pub mod settings;
 pub mod tailoring;
 pub mod time;
 

@@ -5,21 +5,19 @@
 
 use super::{audit, number_of};
 use crate::store::{self, Incident};
-use chrono::{DateTime, Utc};
+use itsm_domain::access::Process;
 use itsm_domain::closure::{AutoClose, Closure};
 use itsm_domain::incident::IncidentState;
-use itsm_http::time::format_instant;
+use itsm_http::settings::auto_close;
 use itsm_http::{ApiError, Principal};
 use itsm_store::Sql;
 
 /// When the incident's resolution closed itself, if it has by `now`.
-pub fn overdue_since(incident: &Incident, rule: AutoClose, now: DateTime<Utc>) -> Option<String> {
+pub fn overdue_since(incident: &Incident, rule: AutoClose, now: &str) -> Option<String> {
     if incident.state != IncidentState::Resolved {
         return None;
     }
-    let resolved = DateTime::parse_from_rfc3339(incident.resolved_at.as_deref()?).ok()?;
-    let deadline = rule.deadline(resolved.with_timezone(&Utc))?;
-    (deadline <= now).then(|| format_instant(deadline))
+    itsm_http::settings::overdue_since(incident.resolved_at.as_deref(), rule, now)
 }
 
 /// The incident closed by the rule at `deadline`.
@@ -32,10 +30,6 @@ fn closed_at_deadline(incident: &Incident, deadline: String) -> Incident {
     }
 }
 
-pub fn instant(now: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(now).map_or_else(|_| Utc::now(), |t| t.with_timezone(&Utc))
-}
-
 /// The incident as it stands at `now`: closed if its resolution has closed itself, even if
 /// that is not stored yet.
 pub async fn as_it_stands(
@@ -46,13 +40,13 @@ pub async fn as_it_stands(
     if incident.state != IncidentState::Resolved {
         return Ok(incident);
     }
-    let rule = store::auto_close(db).await?;
+    let rule = auto_close(db, Process::Incident).await?;
     Ok(view(incident, rule, now))
 }
 
 /// [`as_it_stands`] with the rule already read, for lists.
 pub fn view(incident: Incident, rule: AutoClose, now: &str) -> Incident {
-    match overdue_since(&incident, rule, instant(now)) {
+    match overdue_since(&incident, rule, now) {
         Some(deadline) => closed_at_deadline(&incident, deadline),
         None => incident,
     }
@@ -64,8 +58,8 @@ pub async fn settle(db: &impl Sql, incident: Incident, now: &str) -> Result<Inci
     if incident.state != IncidentState::Resolved {
         return Ok(incident);
     }
-    let rule = store::auto_close(db).await?;
-    match overdue_since(&incident, rule, instant(now)) {
+    let rule = auto_close(db, Process::Incident).await?;
+    match overdue_since(&incident, rule, now) {
         Some(deadline) => close_by_rule(db, &incident, rule, deadline, now).await,
         None => Ok(incident),
     }

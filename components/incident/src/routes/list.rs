@@ -5,7 +5,7 @@
 //! security incidents it did not report, whatever the filters say. A resolution that has closed
 //! itself is listed (and filtered) as closed.
 
-use super::closure::{instant, view};
+use super::closure::view;
 use super::{READ, SECURITY};
 use crate::store::{self, IncidentFilter};
 use crate::wire::{IncidentResponse, PRIORITIES, parse_enum};
@@ -13,8 +13,9 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Query, State};
 use axum::response::Response;
 use itsm_domain::Label;
+use itsm_domain::access::Process;
 use itsm_domain::incident::{IncidentState, Priority};
-use itsm_http::time::format_instant;
+use itsm_http::settings;
 use itsm_http::{ApiError, Principal, QueryParams, Services};
 
 const STATES: &str = "new, in_progress, on_hold, resolved, closed, cancelled";
@@ -45,7 +46,7 @@ pub async fn list_incidents(
         _ => Err("must be true or false".to_owned()),
     };
     let now = itsm_http::now();
-    let rule = store::auto_close(&*services.db).await?;
+    let rule = settings::auto_close(&*services.db, Process::Incident).await?;
     let filter = IncidentFilter {
         state: query.parsed("state", |t| parse_enum(t, IncidentState::parse, STATES))?,
         priority: query.parsed("priority", |t| parse_enum(t, Priority::parse, PRIORITIES))?,
@@ -56,7 +57,7 @@ pub async fn list_incidents(
         security: query.parsed("security", flag)?,
         visible_customers,
         security_party: (!principal.may(SECURITY, &[])).then(|| principal.user.clone()),
-        auto_close_cutoff: rule.cutoff(instant(&now)).map(format_instant),
+        auto_close_cutoff: settings::cutoff(rule, &now),
     };
     let incidents: Vec<_> = store::list_incidents(&*services.db, &filter, page.after, page.limit)
         .await?

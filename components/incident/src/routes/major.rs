@@ -17,10 +17,9 @@ use itsm_domain::incident::{IncidentState, minutes_between};
 use itsm_http::audit::{Change, record};
 use itsm_http::json::Items;
 use itsm_http::references::ensure_active_user;
+use itsm_http::settings::instant;
 use itsm_http::{ApiError, ApiJson, Principal, Services};
 use itsm_store::{Sql, in_transaction};
-
-use super::closure::instant;
 
 pub async fn declare_major(
     State(services): State<Services>,

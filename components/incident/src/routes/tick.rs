@@ -3,14 +3,14 @@
 //! resolutions that have closed themselves, oldest first, a bounded batch per call so a call
 //! stays short; `remaining` says whether to call again. Calling it twice changes nothing twice.
 
-use super::closure::instant;
 use super::closure::{close_by_rule, overdue_since};
 use crate::store;
-use crate::wire::{TickResponse, number_of};
+use crate::wire::number_of;
 use axum::Json;
 use axum::extract::{Extension, State};
+use itsm_domain::access::Process;
 use itsm_domain::access::names::SCHEDULE_RUN;
-use itsm_http::time::format_instant;
+use itsm_http::settings::{TickResponse, auto_close, cutoff};
 use itsm_http::{ApiError, Principal, Services};
 use itsm_store::in_transaction;
 
@@ -24,15 +24,15 @@ pub async fn tick(
     principal.require(SCHEDULE_RUN)?;
     let now = itsm_http::now();
     let closed = in_transaction(&*services.db, async |db| {
-        let rule = store::auto_close(db).await?;
-        let Some(cutoff) = rule.cutoff(instant(&now)) else {
+        let rule = auto_close(db, Process::Incident).await?;
+        let Some(cutoff) = cutoff(rule, &now) else {
             return Ok::<_, ApiError>((Vec::new(), false));
         };
-        let due = store::overdue_resolutions(db, &format_instant(cutoff), BATCH + 1).await?;
+        let due = store::overdue_resolutions(db, &cutoff, BATCH + 1).await?;
         let remaining = due.len() > BATCH as usize;
         let mut closed = Vec::new();
         for incident in due.iter().take(BATCH as usize) {
-            if let Some(deadline) = overdue_since(incident, rule, instant(&now)) {
+            if let Some(deadline) = overdue_since(incident, rule, &now) {
                 close_by_rule(db, incident, rule, deadline, &now).await?;
                 closed.push(number_of(incident.id));
             }

@@ -1,5 +1,5 @@
 //! The incident process's SQL: the only place that knows its tables (`incident` here; notes,
-//! the priority matrix, links, communications and settings in the files beside it). Every statement here runs natively in this file's tests against
+//! the priority matrix, links and communications in the files beside it). Every statement here runs natively in this file's tests against
 //! the real migrations.
 
 use itsm_domain::closure::Closure;
@@ -13,7 +13,6 @@ mod links;
 mod major;
 mod matrix;
 mod notes;
-mod settings;
 
 pub use links::{
     Link, causes_reach, delete_link, duplicate_of, duplicates_of, insert_link, list_links,
@@ -25,7 +24,6 @@ pub use matrix::{load_matrix, priority_for, replace_matrix};
 #[cfg(not(target_arch = "wasm32"))]
 pub use notes::Note;
 pub use notes::{NoteKind, insert_note, list_notes};
-pub use settings::{auto_close, set_auto_close};
 
 /// An incident as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]

@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use http::HeaderMap;
+use itsm_domain::closure::Closure;
 use itsm_domain::request::{RequestAction, next_request_state};
 use itsm_http::json::parse_optional_json;
 use itsm_http::{ApiError, Principal, Services};
@@ -118,7 +119,10 @@ async fn apply(
             request.fulfilment_notes = Some(notes.as_str().to_owned());
             request.fulfilled_at = Some(now.to_owned());
         }
-        ActionInput::Confirm { .. } => request.closed_at = Some(now.to_owned()),
+        ActionInput::Confirm { .. } => {
+            request.closed_at = Some(now.to_owned());
+            request.closure = Some(Closure::CallerConfirmed);
+        }
         ActionInput::Cancel { reason } => {
             request.closed_at = Some(now.to_owned());
             request.cancel_reason = Some(reason.as_str().to_owned());

@@ -3,10 +3,12 @@
 //! goes through.
 
 pub mod approvals;
+pub mod closure;
 pub mod lifecycle;
 pub mod order;
 mod people;
 pub mod read;
+pub mod settings;
 pub mod tasks;
 
 use crate::store::approvals::{ApprovalSlot, slots_of};
@@ -65,9 +67,20 @@ pub fn parse_id(text: &str) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::not_found(format_args!("service request {text}")))
 }
 
-/// Finds a request with its approval slots; one the caller may not read is "not found", so the
-/// answer does not reveal that it exists.
+/// Finds a request with its approval slots, as it stands now; one the caller may not read is
+/// "not found", so the answer does not reveal that it exists.
 pub async fn find_visible(
+    db: &impl Sql,
+    principal: &Principal,
+    id: i64,
+) -> Result<(ServiceRequest, Vec<ApprovalSlot>), ApiError> {
+    let (request, slots) = load_visible(db, principal, id).await?;
+    let request = closure::as_it_stands(db, request, &itsm_http::now()).await?;
+    Ok((request, slots))
+}
+
+/// [`find_visible`] as stored, before any closure that has fallen due.
+async fn load_visible(
     db: &impl Sql,
     principal: &Principal,
     id: i64,
@@ -100,7 +113,7 @@ pub struct Audited<'a> {
 }
 
 /// The shared write path: in one transaction, load the request the caller may see, check
-/// `If-Match`, let `change` check the caller's standing and apply itself (it may also write the
+/// `If-Match`, store its closure first if its fulfilment has closed itself, let `change` check the caller's standing and apply itself (it may also write the
 /// approval slots), save at the version read, and append the audit entry. A change that changes
 /// nothing writes nothing.
 pub async fn modify<D: Sql>(
@@ -114,8 +127,9 @@ pub async fn modify<D: Sql>(
     let required = etag::if_match(headers)?;
     let now = itsm_http::now();
     let (request, slots) = in_transaction(db, async |db| {
-        let (current, current_slots) = find_visible(db, principal, id).await?;
-        etag::check(required.as_deref(), current.version, &number_of(id))?;
+        let (stored, current_slots) = load_visible(db, principal, id).await?;
+        etag::check(required.as_deref(), stored.version, &number_of(id))?;
+        let current = closure::settle(db, stored, &current_slots, &now).await?;
         let mut next = current.clone();
         let mut next_slots = current_slots.clone();
         change(db, &mut next, &mut next_slots).await?;

@@ -173,5 +173,6 @@ fn new_record(
         approved_at,
         fulfilled_at: None,
         closed_at: None,
+        closure: None,
     }
 }

@@ -3,6 +3,7 @@
 //! customer contact also their organisations'; the service desk all. `approver=me` lists what
 //! awaits the caller's decision, whatever else they may read.
 
+use super::closure::view;
 use super::{READ, find_visible, parse_id, respond};
 use crate::store::approvals::{ApprovalSlot, slots_of};
 use crate::store::requests::{self, RequestFilter};
@@ -12,7 +13,9 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use http::StatusCode;
 use itsm_domain::Code;
+use itsm_domain::access::Process;
 use itsm_domain::request::RequestState;
+use itsm_http::settings;
 use itsm_http::{ApiError, Principal, QueryParams, Services};
 use std::collections::BTreeMap;
 
@@ -44,8 +47,18 @@ pub async fn list_requests(
         ],
     )?;
     let page = query.page()?;
-    let filter = filter_of(&query, &principal)?;
-    let found = requests::list_requests(&*services.db, &filter, page.after, page.limit).await?;
+    let now = itsm_http::now();
+    let rule = settings::auto_close(&*services.db, Process::ServiceRequest).await?;
+    let filter = RequestFilter {
+        auto_close_cutoff: settings::cutoff(rule, &now),
+        ..filter_of(&query, &principal)?
+    };
+    // A fulfilment that has closed itself is listed, and filtered, as closed.
+    let found: Vec<_> = requests::list_requests(&*services.db, &filter, page.after, page.limit)
+        .await?
+        .into_iter()
+        .map(|request| view(request, rule, &now))
+        .collect();
     let ids: Vec<i64> = found.iter().map(|r| r.id).collect();
     let mut slots: BTreeMap<i64, Vec<ApprovalSlot>> = BTreeMap::new();
     for slot in slots_of(&*services.db, &ids).await? {
@@ -80,6 +93,7 @@ fn filter_of(query: &QueryParams, principal: &Principal) -> Result<RequestFilter
         requested_for: query.parsed("requested_for", person)?,
         visible_to: visible_to(principal, awaiting_decision_of.is_some()),
         awaiting_decision_of,
+        auto_close_cutoff: None,
     })
 }
 

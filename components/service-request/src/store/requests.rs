@@ -2,6 +2,7 @@
 
 use itsm_domain::access::{Grant, Process, ScopeKind};
 use itsm_domain::catalogue::{Answers, ApprovalRule, Localized};
+use itsm_domain::closure::Closure;
 use itsm_domain::incident::Priority;
 use itsm_domain::request::RequestState;
 use itsm_store::{Row, Sql, StoreError, Value, to_json};
@@ -46,11 +47,13 @@ pub struct ServiceRequest {
     pub fulfilled_at: Option<String>,
     /// When it was closed, rejected or cancelled.
     pub closed_at: Option<String>,
+    /// How a closed request came to be closed: confirmed by the requester or closed by itself.
+    pub closure: Option<Closure>,
 }
 
 const COLUMNS: &str = "request_id, catalogue_version, item_code, item_name, service_code, customer, requested_by,
     requested_for, priority, answers, approval_rule, state, assignment_group, assignee, fulfilment_notes, cancel_reason,
-    reassignment_count, reopen_count, version, created_at, updated_at, approved_at, fulfilled_at, closed_at";
+    reassignment_count, reopen_count, version, created_at, updated_at, approved_at, fulfilled_at, closed_at, closure";
 
 impl ServiceRequest {
     fn from_row(row: Row<'_>) -> Result<Self, StoreError> {
@@ -79,6 +82,7 @@ impl ServiceRequest {
             approved_at: row.get("approved_at")?,
             fulfilled_at: row.get("fulfilled_at")?,
             closed_at: row.get("closed_at")?,
+            closure: row.parsed_opt("closure", Closure::parse)?,
         })
     }
 
@@ -139,7 +143,7 @@ pub async fn save_request(
         .execute(
             "UPDATE service_request SET priority = ?, state = ?, assignment_group = ?, assignee = ?,
                 fulfilment_notes = ?, cancel_reason = ?, reassignment_count = ?, reopen_count = ?, updated_at = ?,
-                approved_at = ?, fulfilled_at = ?, closed_at = ?, version = version + 1
+                approved_at = ?, fulfilled_at = ?, closed_at = ?, closure = ?, version = version + 1
              WHERE request_id = ? AND version = ?",
             &[
                 r.priority.as_str().into(),
@@ -154,6 +158,7 @@ pub async fn save_request(
                 r.approved_at.as_deref().into(),
                 r.fulfilled_at.as_deref().into(),
                 r.closed_at.as_deref().into(),
+                r.closure.map(|c| c.as_str()).into(),
                 r.id.into(),
                 expected_version.into(),
             ],
@@ -177,6 +182,9 @@ pub struct RequestFilter {
     /// Only these customers' requests, or the user's own (a customer contact's view); `None`:
     /// no such limit.
     pub visible_to: Option<(String, Vec<String>)>,
+    /// Fulfilments at or before this instant have closed themselves: the `state` filter counts
+    /// them as closed, not fulfilled. `None`: nothing closes by itself.
+    pub auto_close_cutoff: Option<String>,
 }
 
 /// Newest first; `after` continues below that id. Fetches `limit + 1` rows so the caller knows
@@ -193,8 +201,16 @@ pub async fn list_requests(
         clauses.push(clause.to_owned());
         params.push(value.into());
     };
-    if let Some(state) = filter.state {
-        add("state = ?", state.as_str());
+    match (filter.state, filter.auto_close_cutoff.as_deref()) {
+        (Some(RequestState::Fulfilled), Some(cutoff)) => {
+            add("state = 'fulfilled' AND fulfilled_at > ?", cutoff);
+        }
+        (Some(RequestState::Closed), Some(cutoff)) => add(
+            "(state = 'closed' OR (state = 'fulfilled' AND fulfilled_at <= ?))",
+            cutoff,
+        ),
+        (Some(state), _) => add("state = ?", state.as_str()),
+        (None, _) => {}
     }
     for (column, value) in [
         ("item_code", &filter.item),
@@ -236,6 +252,24 @@ pub async fn list_requests(
                 "SELECT {COLUMNS} FROM service_request r {condition} ORDER BY request_id DESC LIMIT ?"
             ),
             &params,
+        )
+        .await?;
+    rows.iter().map(ServiceRequest::from_row).collect()
+}
+
+/// Fulfilled requests fulfilled at or before `cutoff`, oldest fulfilment first.
+pub async fn overdue_fulfilments(
+    db: &impl Sql,
+    cutoff: &str,
+    limit: u32,
+) -> Result<Vec<ServiceRequest>, StoreError> {
+    let rows = db
+        .query(
+            &format!(
+                "SELECT {COLUMNS} FROM service_request WHERE state = 'fulfilled' AND fulfilled_at <= ?
+                 ORDER BY fulfilled_at, request_id LIMIT ?"
+            ),
+            &[cutoff.into(), limit.into()],
         )
         .await?;
     rows.iter().map(ServiceRequest::from_row).collect()
@@ -325,6 +359,7 @@ mod tests {
             approved_at: None,
             fulfilled_at: None,
             closed_at: None,
+            closure: None,
         }
     }
 
