@@ -69,6 +69,16 @@ async fn the_caller_confirms_or_rejects_a_resolution_and_only_the_caller() {
     )
     .await;
     assert_eq!(refused["authority"], "incident.write");
+    // Someone of another customer learns nothing, not even the caller's name.
+    app.customer("globex").await;
+    let stranger = app
+        .user_with("gil", &[("customer", Some("customer:globex"))])
+        .await;
+    problem(
+        act(&app, &stranger, &number, "confirm", &json!({})).await,
+        404,
+    )
+    .await;
     // Rejecting needs a reason; with one, the incident goes back to work and counts a reopen.
     let missing = problem(act(&app, &ann, &number, "reject", &json!({})).await, 422).await;
     assert_eq!(missing["errors"][0]["field"], "reason");

@@ -1,5 +1,5 @@
 //! Major incidents through the host: only whoever runs major incidents for the incident process
-//! declares, changes, reviews and stands one down; the emergency team and the desk keep the
+//! (who also reads every incident) declares, changes, reviews and stands one down; the emergency team and the desk keep the
 //! communication log; the post-incident review waits for the resolution and measures its times
 //! from the record.
 
@@ -41,14 +41,18 @@ async fn a_major_incident_runs_with_its_team_log_and_review() {
     let declaration = json!({"reason": "Mail down for the whole company", "emergency_team": ["cap", "desk"], "response_plan": "ERP-mail-3"});
 
     // Declaring is for the incident process's manager, not the desk nor another process's.
-    for token in [&desk, &other_manager] {
-        let refused = problem(
-            post(&app, token, &number, "/major", declaration.clone()).await,
-            403,
-        )
-        .await;
-        assert_eq!(refused["authority"], "incident.major");
-    }
+    let refused = problem(
+        post(&app, &desk, &number, "/major", declaration.clone()).await,
+        403,
+    )
+    .await;
+    assert_eq!(refused["authority"], "incident.major");
+    // Another process's manager may not even see the incident.
+    problem(
+        post(&app, &other_manager, &number, "/major", declaration.clone()).await,
+        404,
+    )
+    .await;
     for (team, field) in [
         (json!([]), "emergency_team"),
         (json!(["nobody"]), "emergency_team[0]"),
@@ -58,6 +62,19 @@ async fn a_major_incident_runs_with_its_team_log_and_review() {
         let refused = problem(post(&app, &manager, &number, "/major", body).await, 422).await;
         assert_eq!(refused["errors"][0]["field"], field, "{refused}");
     }
+    // The incident process's manager reads every incident; another process's does not.
+    json_with(
+        app.get_as(&manager, &format!("/api/v1/incidents/{number}"))
+            .await,
+        200,
+    )
+    .await;
+    problem(
+        app.get_as(&other_manager, &format!("/api/v1/incidents/{number}"))
+            .await,
+        404,
+    )
+    .await;
     let declared = json_with(
         post(&app, &manager, &number, "/major", declaration.clone()).await,
         200,

@@ -126,6 +126,20 @@ async fn security_incidents_are_for_the_security_team_and_their_reporter_alone()
         200,
     )
     .await;
+    // Its reporter follows the comments, not the security team's work notes.
+    let notes = format!("/api/v1/incidents/{secret}/work-notes");
+    problem(app.get_as(&reporter, &notes).await, 403).await;
+    json_with(app.get_as(&security, &notes).await, 200).await;
+    let history = json_with(
+        app.get_as(&reporter, &format!("/api/v1/incidents/{secret}/history"))
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        !history.to_string().contains("Blocked the sender"),
+        "{history}"
+    );
     let confirmed = json_with(
         app.post_as(
             &reporter,
@@ -137,6 +151,24 @@ async fn security_incidents_are_for_the_security_team_and_their_reporter_alone()
     )
     .await;
     assert_eq!(confirmed["closure"], "caller_confirmed");
+
+    // A link from the security incident does not show its number to those who may not see it.
+    let link = json!({"relation": "related_to", "target_kind": "incident", "target": plain});
+    json_with(
+        app.post_as(
+            &security,
+            &format!("/api/v1/incidents/{secret}/links"),
+            &link,
+        )
+        .await,
+        201,
+    )
+    .await;
+    let links = format!("/api/v1/incidents/{plain}/links");
+    let seen = json_with(app.get_as(&security, &links).await, 200).await;
+    assert_eq!(seen["items"][0]["target"], secret.as_str());
+    let seen = json_with(app.get_as(&desk, &links).await, 200).await;
+    assert_eq!(seen["items"], json!([]));
 
     // The desk marks an incident; from then on it is the security team's, who alone unmark it.
     let marked = json_with(

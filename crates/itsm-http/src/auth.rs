@@ -119,10 +119,15 @@ impl Principal {
         }
     }
 
-    /// The customer codes the caller may see records of, or `None` when not limited.
+    /// The customer codes the caller may see records of, or `None` when not limited. A grant
+    /// scoped to the authority's own process (a process manager's) reaches all its records.
     pub fn visible_customers(&self, authority: &str) -> Result<Option<Vec<String>>, ApiError> {
+        let own_process = access::authority(authority).map(|a| Scope::process(a.process));
         match self.visibility(authority) {
             Visibility::All => Ok(None),
+            Visibility::Only(scopes) if own_process.is_some_and(|p| scopes.contains(&p)) => {
+                Ok(None)
+            }
             Visibility::Only(scopes) => Ok(Some(
                 scopes
                     .into_iter()

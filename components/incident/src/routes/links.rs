@@ -24,9 +24,35 @@ pub async fn list_links(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Json<Items<Link>>, ApiError> {
-    let incident = find_visible(&*services.db, &principal, parse_id(&id)?).await?;
-    let links = store::list_links(&*services.db, incident.id, &number_of(incident.id)).await?;
-    Ok(Json(Items::new(links)))
+    let db = &*services.db;
+    let incident = find_visible(db, &principal, parse_id(&id)?).await?;
+    let mut shown = Vec::new();
+    for link in store::list_links(db, incident.id, &number_of(incident.id)).await? {
+        if visible_other_end(db, &principal, &link).await {
+            shown.push(link);
+        }
+    }
+    Ok(Json(Items::new(shown)))
+}
+
+/// A link whose other end is an incident the caller may not see (a security incident) is left
+/// out, whichever side made it, so that incident's number does not leak.
+async fn visible_other_end(db: &impl Sql, principal: &Principal, link: &Link) -> bool {
+    match (
+        link.target_kind,
+        RecordKind::Incident.parse_ref(&link.target),
+    ) {
+        (TargetKind::Incident, Ok(other)) => find_visible(db, principal, other).await.is_ok(),
+        _ => true,
+    }
+}
+
+/// An incident's number in a message, or a stand-in when the caller may not see it.
+async fn shown(db: &impl Sql, principal: &Principal, number: &str) -> String {
+    match RecordKind::Incident.parse_ref(number) {
+        Ok(id) if find_visible(db, principal, id).await.is_ok() => number.to_owned(),
+        _ => "an incident you cannot see".to_owned(),
+    }
 }
 
 pub async fn add_link(
@@ -149,6 +175,7 @@ async fn ensure_incident_target(
     match link.relation {
         Relation::DuplicateOf => {
             if let Some(original) = store::duplicate_of(db, incident.id).await? {
+                let original = shown(db, principal, &original).await;
                 return Err(ApiError::Conflict {
                     detail: format!(
                         "incident {number} is already recorded as a duplicate of {original}; remove that link first"
@@ -156,14 +183,15 @@ async fn ensure_incident_target(
                 });
             }
             if let Some(&copy) = store::duplicates_of(db, &number).await?.first() {
+                let copy = shown(db, principal, &number_of(copy)).await;
                 return Err(ApiError::Conflict {
                     detail: format!(
-                        "incident {number} is the original of {}; an original does not become a duplicate",
-                        number_of(copy)
+                        "incident {number} is the original of {copy}; an original does not become a duplicate"
                     ),
                 });
             }
             if let Some(original) = store::duplicate_of(db, target_id).await? {
+                let original = shown(db, principal, &original).await;
                 return Err(bad(format!(
                     "{} is itself a duplicate of {original}: link to the original",
                     link.target

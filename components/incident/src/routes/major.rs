@@ -3,7 +3,9 @@
 //! (cause, response time, solution effectiveness), and keep its communication log. Whoever runs
 //! major incidents for the incident process decides; the team and the desk write the log.
 
-use super::{Edit, Gate, authorize, find, find_visible, modify, number_of, parse_id};
+use super::{
+    Edit, Gate, authorize, find, find_visible, modify, number_of, parse_id, sees_work_notes,
+};
 use crate::store::{self, Communication, Incident, MajorIncident, PostIncidentReview};
 use crate::wire_major::{
     CommunicationRequest, Declaration, DeclareMajorRequest, MajorChanges, ReasonRequest, Review,
@@ -13,7 +15,7 @@ use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
-use itsm_domain::incident::{IncidentState, minutes_between};
+use itsm_domain::incident::{Audience, IncidentState, minutes_between};
 use itsm_http::audit::{Change, record};
 use itsm_http::json::Items;
 use itsm_http::references::ensure_active_user;
@@ -226,7 +228,11 @@ pub async fn list_communications(
     Path(id): Path<String>,
 ) -> Result<Json<Items<Communication>>, ApiError> {
     let incident = find_visible(&*services.db, &principal, parse_id(&id)?).await?;
-    let log = store::list_communications(&*services.db, incident.id).await?;
+    let mut log = store::list_communications(&*services.db, incident.id).await?;
+    // What was said inside the provider stays there; customers see what was said to them.
+    if !sees_work_notes(&principal, &incident) {
+        log.retain(|c| matches!(c.audience, Audience::Customers | Audience::Users));
+    }
     Ok(Json(Items::new(log)))
 }
 

@@ -61,6 +61,16 @@ pub fn answers_for_caller(principal: &Principal, incident: &Incident) -> bool {
             || (principal.user == incident.created_by && !handles(principal, incident)))
 }
 
+/// Whether the caller may read the incident's work notes: the support teams without a customer
+/// scope; for a security incident, only the security team (its reporter sees comments only).
+pub fn sees_work_notes(principal: &Principal, incident: &Incident) -> bool {
+    if incident.security {
+        principal.may(SECURITY, &[])
+    } else {
+        principal.visibility(READ) == Visibility::All
+    }
+}
+
 /// Whether the caller handles this incident: the support teams, or for a security incident the
 /// security team.
 fn handles(principal: &Principal, incident: &Incident) -> bool {
@@ -86,6 +96,14 @@ fn ensure_security_visible(principal: &Principal, incident: &Incident) -> Result
 /// Checks that the caller may make a change of this kind to this incident.
 pub fn authorize(principal: &Principal, incident: &Incident, gate: Gate) -> Result<(), ApiError> {
     ensure_security_visible(principal, incident)?;
+    // Whoever may not read an incident learns nothing from a refusal either: another customer's
+    // incident is "not found", whatever the change asked for.
+    if !incident.security
+        && !is_party(principal, incident)
+        && !on_emergency_team(principal, incident)
+    {
+        principal.require_visible(READ, &scopes_of(incident), number_of(incident.id))?;
+    }
     let handle = || {
         if incident.security {
             principal.require(SECURITY)
@@ -118,9 +136,10 @@ fn on_emergency_team(principal: &Principal, incident: &Incident) -> bool {
             .is_some_and(|m| m.emergency_team.contains(&principal.user))
 }
 
-/// The scopes an incident lies in, for scoped grants: its customer and its service.
+/// The scopes an incident lies in, for scoped grants: the incident process, its customer and
+/// its service.
 pub fn scopes_of(incident: &Incident) -> Vec<Scope> {
-    let mut scopes = Vec::new();
+    let mut scopes = vec![Scope::process(Process::Incident)];
     if let Some(customer) = &incident.customer {
         scopes.push(Scope::customer(customer));
     }

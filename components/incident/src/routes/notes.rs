@@ -2,14 +2,15 @@
 //! incident: `GET`/`POST /api/v1/incidents/{id}/comments` and `/work-notes`. A customer contact
 //! may read and add comments on their organisation's incidents, and never sees work notes.
 
-use super::{CREATE, Gate, READ, authorize, find_visible, is_party, parse_id, scopes_of};
+use super::{
+    CREATE, Gate, READ, authorize, find_visible, is_party, parse_id, scopes_of, sees_work_notes,
+};
 use crate::store::{self, NoteKind};
 use crate::wire::NoteRequest;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
-use itsm_domain::access::Visibility;
 use itsm_http::audit::{Change, record};
 use itsm_http::json::Items;
 use itsm_http::{ApiError, ApiJson, Principal, Services};
@@ -85,10 +86,10 @@ async fn list_notes(
     kind: NoteKind,
 ) -> Result<Response, ApiError> {
     let incident = find_visible(&*services.db, &principal, parse_id(&id)?).await?;
-    if kind == NoteKind::WorkNote && principal.visibility(READ) != Visibility::All {
+    if kind == NoteKind::WorkNote && !sees_work_notes(&principal, &incident) {
         return Err(ApiError::Forbidden {
             authority: READ.to_owned(),
-            detail: "work notes are internal to the support teams; this needs incident.read without a customer scope".to_owned(),
+            detail: "work notes are internal to the support teams (for a security incident, the security team); this needs incident.read without a customer scope".to_owned(),
         });
     }
     let notes = store::list_notes(&*services.db, incident.id, kind).await?;

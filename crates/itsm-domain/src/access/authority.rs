@@ -413,9 +413,11 @@ pub static AUTHORITIES: &[AuthorityDef] = &[
     AuthorityDef {
         name: names::INCIDENT_READ,
         process: Process::Incident,
-        description: "Read incidents; a customer contact only its own organisation's.",
+        description: "Read incidents; a customer contact only its own organisation's; a process owner or manager of the incident process all of them.",
         source: "[000] information-access authority",
         holders: &[
+            Role::ProcessOwner,
+            Role::ProcessManager,
             Role::ServiceDesk,
             Role::Practitioner,
             Role::SmManager,
