@@ -198,18 +198,34 @@ async fn an_unanswered_resolution_closes_itself_on_read_and_by_the_tick_exactly_
 
     let number = resolved_for_ann(&app, &desk).await;
     let id = number.trim_start_matches("INC").parse::<i64>().expect("id");
+    // The deadline is fixed at resolution, from the setting then in force.
+    let resolved = read(&app, &ann, &format!("/api/v1/incidents/{number}")).await;
+    let at = |field: &str| {
+        chrono::DateTime::parse_from_rfc3339(resolved[field].as_str().expect("a time"))
+            .expect("RFC 3339")
+    };
+    assert_eq!(
+        at("auto_close_at") - at("resolved_at"),
+        chrono::Duration::hours(24)
+    );
     // A day and an hour pass without an answer.
-    let resolved_at = backdate_resolution(&app, id, 25);
+    let deadline = backdate_resolution(&app, id, 25).expect("a deadline");
     let seen = read(&app, &ann, &format!("/api/v1/incidents/{number}")).await;
     assert_eq!(
         (seen["state"].as_str(), seen["closure"].as_str()),
         (Some("closed"), Some("auto_closed"))
     );
-    let deadline = resolved_at + chrono::Duration::hours(24);
-    assert_eq!(
-        seen["closed_at"],
-        deadline.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-    );
+    assert_eq!(seen["closed_at"], deadline.as_str());
+    // A later change of the setting does not move a deadline already given.
+    json_with(
+        put(&owner, json!({"auto_close_after_hours": 200}))
+            .await
+            .expect("sent"),
+        200,
+    )
+    .await;
+    let still = read(&app, &ann, &format!("/api/v1/incidents/{number}")).await;
+    assert_eq!(still["state"], "closed");
     let listed = |state: &'static str| {
         let app = &app;
         let desk = desk.clone();
@@ -273,7 +289,9 @@ async fn an_unanswered_resolution_closes_itself_on_read_and_by_the_tick_exactly_
         closing[0]["reason"]
             .as_str()
             .expect("reason")
-            .contains("24 hours")
+            .contains(&format!("by its deadline, {deadline}")),
+        "{}",
+        closing[0]
     );
 
     // Switched off, resolutions wait however long it takes.
@@ -300,20 +318,24 @@ async fn an_unanswered_resolution_closes_itself_on_read_and_by_the_tick_exactly_
     );
 }
 
-/// Moves an incident's resolution `hours` into the past, as if that time had gone by; returns
-/// the new resolution time.
-fn backdate_resolution(app: &TestApp, id: i64, hours: i64) -> chrono::DateTime<chrono::Utc> {
-    let at = chrono::Utc::now() - chrono::Duration::hours(hours);
-    let text = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+/// Moves an incident's resolution and its auto-close deadline `hours` into the past, as if that
+/// time had gone by; returns the deadline as it now stands.
+fn backdate_resolution(app: &TestApp, id: i64, hours: i64) -> Option<String> {
     let db = rusqlite::Connection::open(app.sqlite_path()).expect("open the database");
+    let shift = format!("-{hours} hours");
     let changed = db
         .execute(
-            "UPDATE incident SET resolved_at = ?1 WHERE incident_id = ?2",
-            rusqlite::params![text, id],
+            "UPDATE incident SET resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ', resolved_at, ?1),
+                auto_close_at = strftime('%Y-%m-%dT%H:%M:%fZ', auto_close_at, ?1)
+             WHERE incident_id = ?2",
+            rusqlite::params![shift, id],
         )
         .expect("backdate");
     assert_eq!(changed, 1);
-    chrono::DateTime::parse_from_rfc3339(&text)
-        .expect("valid")
-        .with_timezone(&chrono::Utc)
+    db.query_row(
+        "SELECT auto_close_at FROM incident WHERE incident_id = ?1",
+        [id],
+        |row| row.get(0),
+    )
+    .expect("read back")
 }

@@ -28,6 +28,18 @@ async fn an_unconfirmed_fulfilment_closes_itself_once() {
     let ordered = json_with(app.post_as(&ann, "/api/v1/requests", &order).await, 201).await;
     let number = ordered["number"].as_str().expect("number").to_owned();
     let path = format!("/api/v1/requests/{number}");
+    // Each process has its own setting, decided by its own process owner.
+    let put = |token: &str, hours: Value| {
+        app.request_as(token, Method::PUT, "/api/v1/requests/settings")
+            .json(&json!({"auto_close_after_hours": hours}))
+            .send()
+    };
+    problem(put(&desk, json!(48)).await.expect("sent"), 403).await;
+    let set = json_with(put(&owner, json!(48)).await.expect("sent"), 200).await;
+    assert_eq!(set["auto_close_after_hours"], 48);
+    let incidents = json_with(app.get_as(&desk, "/api/v1/incidents/settings").await, 200).await;
+    assert_eq!(incidents["auto_close_after_hours"], 72);
+
     post(
         &app,
         &desk,
@@ -44,38 +56,29 @@ async fn an_unconfirmed_fulfilment_closes_itself_once() {
     )
     .await;
 
-    // Each process has its own setting; the incident process's owner does not set this one.
-    let put = |token: &str, hours: Value| {
-        app.request_as(token, Method::PUT, "/api/v1/requests/settings")
-            .json(&json!({"auto_close_after_hours": hours}))
-            .send()
-    };
-    problem(put(&desk, json!(48)).await.expect("sent"), 403).await;
-    let set = json_with(put(&owner, json!(48)).await.expect("sent"), 200).await;
-    assert_eq!(set["auto_close_after_hours"], 48);
-    let incidents = json_with(app.get_as(&desk, "/api/v1/incidents/settings").await, 200).await;
-    assert_eq!(incidents["auto_close_after_hours"], 72);
-
     // Two days and an hour pass without an answer from ann.
-    let fulfilled_at = chrono::Utc::now() - chrono::Duration::hours(49);
-    let text = fulfilled_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let db = rusqlite::Connection::open(app.sqlite_path()).expect("open the database");
     let id = ordered["id"].as_i64().expect("id");
     db.execute(
-        "UPDATE service_request SET fulfilled_at = ?1 WHERE request_id = ?2",
-        rusqlite::params![text, id],
+        "UPDATE service_request SET fulfilled_at = strftime('%Y-%m-%dT%H:%M:%fZ', fulfilled_at, '-49 hours'),
+            auto_close_at = strftime('%Y-%m-%dT%H:%M:%fZ', auto_close_at, '-49 hours')
+         WHERE request_id = ?1",
+        [id],
     )
     .expect("backdate");
+    let deadline: String = db
+        .query_row(
+            "SELECT auto_close_at FROM service_request WHERE request_id = ?1",
+            [id],
+            |row| row.get(0),
+        )
+        .expect("a deadline");
     let seen = json_with(app.get_as(&ann, &path).await, 200).await;
     assert_eq!(
         (seen["state"].as_str(), seen["closure"].as_str()),
         (Some("closed"), Some("auto_closed"))
     );
-    let deadline = fulfilled_at + chrono::Duration::hours(48);
-    assert_eq!(
-        seen["closed_at"],
-        deadline.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-    );
+    assert_eq!(seen["closed_at"], deadline.as_str());
     let closed = json_with(
         app.get_as(&desk, "/api/v1/requests?state=closed").await,
         200,

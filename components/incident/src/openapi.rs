@@ -89,7 +89,7 @@ pub fn describe(doc: &mut ApiDoc) {
     doc.put("/api/v1/incidents/settings", "putIncidentSettings", "Change the incident process's settings")
         .tag(TAG)
         .authority(names::PROCESS_CONFIGURE)
-        .describe("Needs the authority in the scope of the incident process. `auto_close_after_hours` (1 to 8784, or null for never) applies at once to every resolution not yet closed.")
+        .describe("Needs the authority in the scope of the incident process. `auto_close_after_hours` (1 to 8784, or null for never) applies to resolutions given from then on: each resolution's deadline (`auto_close_at`) is fixed when it is given.")
         .body::<SettingsRequest>()
         .ok::<SettingsResponse>("The settings now.")
         .add();

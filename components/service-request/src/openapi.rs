@@ -35,7 +35,7 @@ fn describe_settings(doc: &mut ApiDoc) {
     doc.put("/api/v1/requests/settings", "putRequestSettings", "Change the service request process's settings")
         .tag(TAG)
         .authority(names::PROCESS_CONFIGURE)
-        .describe("Needs the authority in the scope of the service request process. `auto_close_after_hours` (1 to 8784, or null for never) is how long a fulfilment waits for the requester to confirm it; it applies at once to every fulfilment not yet closed.")
+        .describe("Needs the authority in the scope of the service request process. `auto_close_after_hours` (1 to 8784, or null for never) is how long a fulfilment waits for the requester to confirm it; it applies to fulfilments from then on: each fulfilment's deadline (`auto_close_at`) is fixed when it is given.")
         .body::<SettingsRequest>()
         .ok::<SettingsResponse>("The settings now.")
         .add();

@@ -45,13 +45,6 @@ impl AutoClose {
         self.after_hours
             .map(|hours| resolved_at + Duration::hours(i64::from(hours)))
     }
-
-    /// The latest resolution time that has closed itself by `now`; resolutions at or before it
-    /// are closed. The same rule as [`Self::deadline`], turned round for a database query.
-    pub fn cutoff(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.after_hours
-            .map(|hours| now - Duration::hours(i64::from(hours)))
-    }
 }
 
 impl Default for AutoClose {
@@ -80,7 +73,6 @@ mod tests {
     fn a_resolution_closes_itself_after_the_configured_hours() {
         let rule = AutoClose::new(Some(3)).expect("valid");
         assert_eq!(rule.deadline(at(9)), Some(at(12)));
-        assert_eq!(rule.cutoff(at(12)), Some(at(9)));
         assert_eq!(AutoClose::default().after_hours(), Some(72));
     }
 
@@ -88,7 +80,6 @@ mod tests {
     fn switched_off_it_never_closes() {
         let rule = AutoClose::new(None).expect("valid");
         assert_eq!(rule.deadline(at(9)), None);
-        assert_eq!(rule.cutoff(at(9)), None);
     }
 
     #[test]
@@ -99,19 +90,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn the_cutoff_and_the_deadline_agree(
-            hours in 1u32..=AutoClose::MAX_HOURS,
-            resolved in 0i64..10_000_000,
-            now in 0i64..10_000_000,
-        ) {
-            let rule = AutoClose::new(Some(hours)).expect("valid");
-            let (resolved, now) = (at(0) + Duration::minutes(resolved), at(0) + Duration::minutes(now));
-            let closed_by_deadline = rule.deadline(resolved).is_some_and(|d| d <= now);
-            let closed_by_cutoff = rule.cutoff(now).is_some_and(|c| resolved <= c);
-            prop_assert_eq!(closed_by_deadline, closed_by_cutoff);
-        }
-
         #[test]
         fn closure_text_round_trips(closure in select(Closure::ALL)) {
             assert_text_encoding(closure, closure.as_str(), Closure::parse);

@@ -128,16 +128,16 @@ pub async fn write_settings(
     Ok(SettingsResponse::new(rule))
 }
 
-/// When a record resolved at `resolved_at` closed itself under `rule`, if it has by `now`.
-pub fn overdue_since(resolved_at: Option<&str>, rule: AutoClose, now: &str) -> Option<String> {
-    let resolved = DateTime::parse_from_rfc3339(resolved_at?).ok()?;
-    let deadline = rule.deadline(resolved.with_timezone(&Utc))?;
-    (deadline <= instant(now)).then(|| format_instant(deadline))
+/// The deadline a resolution given at `now` gets under `rule`: fixed then and stored with the
+/// record, so a later change of the setting never moves it. `None`: it never closes itself.
+pub fn deadline_from(rule: AutoClose, now: &str) -> Option<String> {
+    rule.deadline(instant(now)).map(format_instant)
 }
 
-/// The resolution time at or before which records have closed themselves by `now`, for queries.
-pub fn cutoff(rule: AutoClose, now: &str) -> Option<String> {
-    rule.cutoff(instant(now)).map(format_instant)
+/// Whether a stored deadline has passed by `now`; both are RFC 3339 UTC with milliseconds, so
+/// their text order is their time order (and the database compares them the same way).
+pub fn is_due(deadline: Option<&str>, now: &str) -> bool {
+    deadline.is_some_and(|deadline| deadline <= now)
 }
 
 /// `now` (as returned by [`crate::now`]) as an instant.
@@ -177,26 +177,14 @@ mod tests {
     }
 
     #[test]
-    fn a_resolution_is_overdue_from_its_deadline_on() {
+    fn a_deadline_is_fixed_from_the_rule_and_due_from_then_on() {
         let rule = AutoClose::new(Some(72)).expect("valid");
-        let resolved = Some("2026-11-18T09:00:00.000Z");
-        assert_eq!(
-            overdue_since(resolved, rule, "2026-11-21T08:59:59.999Z"),
-            None
-        );
-        assert_eq!(
-            overdue_since(resolved, rule, "2026-11-21T09:00:00.000Z").as_deref(),
-            Some("2026-11-21T09:00:00.000Z")
-        );
-        assert_eq!(
-            cutoff(rule, "2026-11-21T09:00:00.000Z").as_deref(),
-            resolved
-        );
+        let deadline = deadline_from(rule, "2026-11-18T09:00:00.000Z");
+        assert_eq!(deadline.as_deref(), Some("2026-11-21T09:00:00.000Z"));
+        assert!(!is_due(deadline.as_deref(), "2026-11-21T08:59:59.999Z"));
+        assert!(is_due(deadline.as_deref(), "2026-11-21T09:00:00.000Z"));
         let never = AutoClose::new(None).expect("valid");
-        assert_eq!(
-            overdue_since(resolved, never, "2030-01-01T00:00:00.000Z"),
-            None
-        );
-        assert_eq!(overdue_since(None, rule, NOW), None);
+        assert_eq!(deadline_from(never, NOW), None);
+        assert!(!is_due(None, "2030-01-01T00:00:00.000Z"));
     }
 }

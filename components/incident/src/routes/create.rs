@@ -88,6 +88,7 @@ fn new_record(
         updated_at: now.to_owned(),
         responded_at: None,
         resolved_at: None,
+        auto_close_at: None,
         closed_at: None,
     }
 }

@@ -13,9 +13,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Query, State};
 use axum::response::Response;
 use itsm_domain::Label;
-use itsm_domain::access::Process;
 use itsm_domain::incident::{IncidentState, Priority};
-use itsm_http::settings;
 use itsm_http::{ApiError, Principal, QueryParams, Services};
 
 const STATES: &str = "new, in_progress, on_hold, resolved, closed, cancelled";
@@ -46,7 +44,6 @@ pub async fn list_incidents(
         _ => Err("must be true or false".to_owned()),
     };
     let now = itsm_http::now();
-    let rule = settings::auto_close(&*services.db, Process::Incident).await?;
     let filter = IncidentFilter {
         state: query.parsed("state", |t| parse_enum(t, IncidentState::parse, STATES))?,
         priority: query.parsed("priority", |t| parse_enum(t, Priority::parse, PRIORITIES))?,
@@ -57,12 +54,12 @@ pub async fn list_incidents(
         security: query.parsed("security", flag)?,
         visible_customers,
         security_party: (!principal.may(SECURITY, &[])).then(|| principal.user.clone()),
-        auto_close_cutoff: settings::cutoff(rule, &now),
+        as_of: Some(now.clone()),
     };
     let incidents: Vec<_> = store::list_incidents(&*services.db, &filter, page.after, page.limit)
         .await?
         .into_iter()
-        .map(|incident| view(incident, rule, &now))
+        .map(|incident| view(incident, &now))
         .collect();
     let items = incidents.iter().map(IncidentResponse::new).collect();
     Ok(query.respond("/api/v1/incidents", page, items, |i| i.id))

@@ -1,7 +1,7 @@
 //! `GET`/`PUT /api/v1/incidents/settings`: the incident process's settings, kept as data (see
 //! `itsm_http::settings`). For now one: how many hours a resolution waits for the caller before
-//! it closes itself (`null`: never). The process owner decides it; a change applies to every
-//! resolution not yet closed.
+//! it closes itself (`null`: never). The process owner decides it; each resolution's deadline is
+//! fixed when it is given, so a change applies to later resolutions.
 
 use super::READ;
 use axum::Json;

@@ -8,9 +8,8 @@ use crate::store;
 use crate::wire::number_of;
 use axum::Json;
 use axum::extract::{Extension, State};
-use itsm_domain::access::Process;
 use itsm_domain::access::names::SCHEDULE_RUN;
-use itsm_http::settings::{TickResponse, auto_close, cutoff};
+use itsm_http::settings::TickResponse;
 use itsm_http::{ApiError, Principal, Services};
 use itsm_store::in_transaction;
 
@@ -24,20 +23,16 @@ pub async fn tick(
     principal.require(SCHEDULE_RUN)?;
     let now = itsm_http::now();
     let closed = in_transaction(&*services.db, async |db| {
-        let rule = auto_close(db, Process::Incident).await?;
-        let Some(cutoff) = cutoff(rule, &now) else {
-            return Ok::<_, ApiError>((Vec::new(), false));
-        };
-        let due = store::overdue_resolutions(db, &cutoff, BATCH + 1).await?;
+        let due = store::overdue_resolutions(db, &now, BATCH + 1).await?;
         let remaining = due.len() > BATCH as usize;
         let mut closed = Vec::new();
         for incident in due.iter().take(BATCH as usize) {
-            if let Some(deadline) = overdue_since(incident, rule, &now) {
-                close_by_rule(db, incident, rule, deadline, &now).await?;
+            if let Some(deadline) = overdue_since(incident, &now) {
+                close_by_rule(db, incident, deadline, &now).await?;
                 closed.push(number_of(incident.id));
             }
         }
-        Ok((closed, remaining))
+        Ok::<_, ApiError>((closed, remaining))
     })
     .await?;
     Ok(Json(TickResponse {

@@ -10,9 +10,11 @@ use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use http::HeaderMap;
+use itsm_domain::access::Process;
 use itsm_domain::closure::Closure;
 use itsm_domain::incident::{Action, IncidentState, counts_as_reopen, next_state};
 use itsm_http::json::parse_optional_json;
+use itsm_http::settings::{auto_close, deadline_from};
 use itsm_http::{ApiError, Principal, Services};
 
 pub async fn transition_incident(
@@ -46,7 +48,14 @@ pub async fn transition_incident(
         id,
         &headers,
         edit,
-        async |_, incident| apply(incident, action, &transition, &now),
+        async |db, incident| {
+            // The deadline a resolution closes itself by is fixed now, from today's setting.
+            let deadline = match action {
+                Action::Resolve => deadline_from(auto_close(db, Process::Incident).await?, &now),
+                _ => None,
+            };
+            apply(incident, action, &transition, &now, deadline)
+        },
     )
     .await
 }
@@ -57,9 +66,13 @@ fn apply(
     action: Action,
     transition: &Transition,
     now: &str,
+    auto_close_at: Option<String>,
 ) -> Result<(), ApiError> {
     let from = incident.state;
     incident.state = next_state(from, action)?;
+    if incident.state != IncidentState::Resolved {
+        incident.auto_close_at = None;
+    }
     if incident.state != IncidentState::OnHold {
         incident.hold_reason = None;
     }
@@ -80,6 +93,7 @@ fn apply(
             incident.resolution_code = Some(*code);
             incident.resolution_notes = Some(notes.as_str().to_owned());
             incident.resolved_at = Some(now.to_owned());
+            incident.auto_close_at = auto_close_at;
         }
         Transition::Close | Transition::Confirm => {
             incident.closed_at = Some(now.to_owned());

@@ -67,13 +67,16 @@ pub struct Incident {
     /// When it first left `new`: the response the SLA and the review measure.
     pub responded_at: Option<String>,
     pub resolved_at: Option<String>,
+    /// When a resolution the caller leaves unanswered closes itself: fixed when it is resolved,
+    /// from the setting then in force; `null` while not resolved or when it never does.
+    pub auto_close_at: Option<String>,
     pub closed_at: Option<String>,
 }
 
 const COLUMNS: &str = "incident_id, short_description, description, impact, urgency, priority, category, caller, channel,
     assignment_group, assignee, configuration_item, service, customer, state, hold_reason, resolution_code,
     resolution_notes, closure, cancel_reason, security, major, major_incident, reassignment_count, reopen_count, version,
-    created_at, created_by, updated_at, responded_at, resolved_at, closed_at";
+    created_at, created_by, updated_at, responded_at, resolved_at, auto_close_at, closed_at";
 
 impl Incident {
     fn from_row(row: Row<'_>) -> Result<Self, StoreError> {
@@ -109,6 +112,7 @@ impl Incident {
             updated_at: row.get("updated_at")?,
             responded_at: row.get("responded_at")?,
             resolved_at: row.get("resolved_at")?,
+            auto_close_at: row.get("auto_close_at")?,
             closed_at: row.get("closed_at")?,
         })
     }
@@ -169,7 +173,8 @@ pub async fn save_incident(
                 category = ?, caller = ?, channel = ?, assignment_group = ?, assignee = ?, configuration_item = ?,
                 service = ?, state = ?, hold_reason = ?, resolution_code = ?, resolution_notes = ?, closure = ?,
                 cancel_reason = ?, security = ?, major = ?, major_incident = ?, reassignment_count = ?,
-                reopen_count = ?, updated_at = ?, responded_at = ?, resolved_at = ?, closed_at = ?,
+                reopen_count = ?, updated_at = ?, responded_at = ?, resolved_at = ?, auto_close_at = ?,
+                closed_at = ?,
                 version = version + 1
              WHERE incident_id = ? AND version = ?",
             &[
@@ -203,6 +208,7 @@ pub async fn save_incident(
                 i.updated_at.as_str().into(),
                 i.responded_at.as_deref().into(),
                 i.resolved_at.as_deref().into(),
+                i.auto_close_at.as_deref().into(),
                 i.closed_at.as_deref().into(),
                 i.id.into(),
                 expected_version.into(),
@@ -227,9 +233,9 @@ pub struct IncidentFilter {
     /// Security incidents only if the caller reported them or is their caller; `None`: all
     /// (the security team's view).
     pub security_party: Option<String>,
-    /// Resolutions at or before this instant have closed themselves: the `state` filter counts
-    /// them as closed, not resolved. `None`: nothing closes by itself.
-    pub auto_close_cutoff: Option<String>,
+    /// The instant the list is as of: resolutions whose deadline has passed by then have closed
+    /// themselves, and the `state` filter counts them as closed, not resolved.
+    pub as_of: Option<String>,
 }
 
 /// Newest first; `after` continues below that id. Fetches `limit + 1` rows so the caller knows
@@ -246,13 +252,14 @@ pub async fn list_incidents(
         clauses.push(clause.to_owned());
         params.push(value);
     };
-    match (filter.state, &filter.auto_close_cutoff) {
-        (Some(IncidentState::Resolved), Some(cutoff)) => {
-            add("state = 'resolved' AND resolved_at > ?", cutoff.into());
-        }
-        (Some(IncidentState::Closed), Some(cutoff)) => add(
-            "(state = 'closed' OR (state = 'resolved' AND resolved_at <= ?))",
-            cutoff.into(),
+    match (filter.state, &filter.as_of) {
+        (Some(IncidentState::Resolved), Some(now)) => add(
+            "state = 'resolved' AND (auto_close_at IS NULL OR auto_close_at > ?)",
+            now.into(),
+        ),
+        (Some(IncidentState::Closed), Some(now)) => add(
+            "(state = 'closed' OR (state = 'resolved' AND auto_close_at <= ?))",
+            now.into(),
         ),
         (Some(state), _) => add("state = ?", state.as_str().into()),
         (None, _) => {}
@@ -309,19 +316,19 @@ pub async fn list_incidents(
     rows.iter().map(Incident::from_row).collect()
 }
 
-/// Resolved incidents resolved at or before `cutoff`, oldest resolution first.
+/// Resolved incidents whose auto-close deadline has passed by `now`, earliest deadline first.
 pub async fn overdue_resolutions(
     db: &impl Sql,
-    cutoff: &str,
+    now: &str,
     limit: u32,
 ) -> Result<Vec<Incident>, StoreError> {
     let rows = db
         .query(
             &format!(
-                "SELECT {COLUMNS} FROM incident WHERE state = 'resolved' AND resolved_at <= ?
-                 ORDER BY resolved_at, incident_id LIMIT ?"
+                "SELECT {COLUMNS} FROM incident WHERE state = 'resolved' AND auto_close_at <= ?
+                 ORDER BY auto_close_at, incident_id LIMIT ?"
             ),
-            &[cutoff.into(), limit.into()],
+            &[now.into(), limit.into()],
         )
         .await?;
     rows.iter().map(Incident::from_row).collect()
@@ -375,6 +382,7 @@ pub(crate) mod tests {
             updated_at: NOW.to_owned(),
             responded_at: None,
             resolved_at: None,
+            auto_close_at: None,
             closed_at: None,
         }
     }
@@ -490,11 +498,12 @@ pub(crate) mod tests {
         let mut resolved = sample("n6", "odd");
         resolved.id = insert_incident(&db, &resolved).await.expect("insert");
         resolved.state = IncidentState::Resolved;
-        resolved.resolved_at = Some("2026-11-18T09:00:00.000Z".to_owned());
+        resolved.resolved_at = Some("2026-11-15T09:00:00.000Z".to_owned());
+        resolved.auto_close_at = Some("2026-11-18T09:00:00.000Z".to_owned());
         assert!(save_incident(&db, &resolved, 1).await.expect("save"));
-        let as_of = |state, cutoff: &str| IncidentFilter {
+        let as_of = |state, now: &str| IncidentFilter {
             state: Some(state),
-            auto_close_cutoff: Some(cutoff.to_owned()),
+            as_of: Some(now.to_owned()),
             ..IncidentFilter::default()
         };
         // Before its deadline it is resolved; from the deadline on it counts as closed.

@@ -11,9 +11,11 @@ use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use http::HeaderMap;
+use itsm_domain::access::Process;
 use itsm_domain::closure::Closure;
 use itsm_domain::request::{RequestAction, next_request_state};
 use itsm_http::json::parse_optional_json;
+use itsm_http::settings::{auto_close, deadline_from};
 use itsm_http::{ApiError, Principal, Services};
 use itsm_store::Sql;
 
@@ -118,10 +120,14 @@ async fn apply(
             }
             request.fulfilment_notes = Some(notes.as_str().to_owned());
             request.fulfilled_at = Some(now.to_owned());
+            // The deadline it closes itself by is fixed now, from today's setting.
+            let rule = auto_close(db, Process::ServiceRequest).await?;
+            request.auto_close_at = deadline_from(rule, now);
         }
         ActionInput::Confirm { .. } => {
             request.closed_at = Some(now.to_owned());
             request.closure = Some(Closure::CallerConfirmed);
+            request.auto_close_at = None;
         }
         ActionInput::Cancel { reason } => {
             request.closed_at = Some(now.to_owned());
@@ -132,6 +138,7 @@ async fn apply(
         ActionInput::Reopen { .. } => {
             request.reopen_count += 1;
             request.fulfilled_at = None;
+            request.auto_close_at = None;
         }
     }
     Ok(())

@@ -75,8 +75,7 @@ pub async fn find_visible(
     id: i64,
 ) -> Result<(ServiceRequest, Vec<ApprovalSlot>), ApiError> {
     let (request, slots) = load_visible(db, principal, id).await?;
-    let request = closure::as_it_stands(db, request, &itsm_http::now()).await?;
-    Ok((request, slots))
+    Ok((closure::view(request, &itsm_http::now()), slots))
 }
 
 /// [`find_visible`] as stored, before any closure that has fallen due.

@@ -174,5 +174,6 @@ fn new_record(
         fulfilled_at: None,
         closed_at: None,
         closure: None,
+        auto_close_at: None,
     }
 }

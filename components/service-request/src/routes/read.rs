@@ -13,9 +13,7 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use http::StatusCode;
 use itsm_domain::Code;
-use itsm_domain::access::Process;
 use itsm_domain::request::RequestState;
-use itsm_http::settings;
 use itsm_http::{ApiError, Principal, QueryParams, Services};
 use std::collections::BTreeMap;
 
@@ -48,16 +46,15 @@ pub async fn list_requests(
     )?;
     let page = query.page()?;
     let now = itsm_http::now();
-    let rule = settings::auto_close(&*services.db, Process::ServiceRequest).await?;
     let filter = RequestFilter {
-        auto_close_cutoff: settings::cutoff(rule, &now),
+        as_of: Some(now.clone()),
         ..filter_of(&query, &principal)?
     };
     // A fulfilment that has closed itself is listed, and filtered, as closed.
     let found: Vec<_> = requests::list_requests(&*services.db, &filter, page.after, page.limit)
         .await?
         .into_iter()
-        .map(|request| view(request, rule, &now))
+        .map(|request| view(request, &now))
         .collect();
     let ids: Vec<i64> = found.iter().map(|r| r.id).collect();
     let mut slots: BTreeMap<i64, Vec<ApprovalSlot>> = BTreeMap::new();
@@ -93,7 +90,7 @@ fn filter_of(query: &QueryParams, principal: &Principal) -> Result<RequestFilter
         requested_for: query.parsed("requested_for", person)?,
         visible_to: visible_to(principal, awaiting_decision_of.is_some()),
         awaiting_decision_of,
-        auto_close_cutoff: None,
+        as_of: None,
     })
 }
 

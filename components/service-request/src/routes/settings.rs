@@ -12,9 +12,7 @@ use axum::Json;
 use axum::extract::{Extension, State};
 use itsm_domain::access::Process;
 use itsm_domain::access::names::SCHEDULE_RUN;
-use itsm_http::settings::{
-    self, SettingsRequest, SettingsResponse, TickResponse, auto_close, cutoff,
-};
+use itsm_http::settings::{self, SettingsRequest, SettingsResponse, TickResponse};
 use itsm_http::{ApiError, ApiJson, Principal, Services};
 use itsm_store::in_transaction;
 
@@ -47,21 +45,17 @@ pub async fn tick(
     principal.require(SCHEDULE_RUN)?;
     let now = itsm_http::now();
     let (auto_closed, remaining) = in_transaction(&*services.db, async |db| {
-        let rule = auto_close(db, Process::ServiceRequest).await?;
-        let Some(cutoff) = cutoff(rule, &now) else {
-            return Ok::<_, ApiError>((Vec::new(), false));
-        };
-        let due = requests::overdue_fulfilments(db, &cutoff, BATCH + 1).await?;
+        let due = requests::overdue_fulfilments(db, &now, BATCH + 1).await?;
         let remaining = due.len() > BATCH as usize;
         let mut closed = Vec::new();
         for request in due.iter().take(BATCH as usize) {
-            if let Some(deadline) = overdue(request, rule, &now) {
+            if let Some(deadline) = overdue(request, &now) {
                 let slots = slots_of(db, &[request.id]).await?;
-                close_by_rule(db, request, &slots, rule, deadline, &now).await?;
+                close_by_rule(db, request, &slots, deadline, &now).await?;
                 closed.push(number_of(request.id));
             }
         }
-        Ok((closed, remaining))
+        Ok::<_, ApiError>((closed, remaining))
     })
     .await?;
     Ok(Json(TickResponse {

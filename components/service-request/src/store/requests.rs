@@ -49,11 +49,14 @@ pub struct ServiceRequest {
     pub closed_at: Option<String>,
     /// How a closed request came to be closed: confirmed by the requester or closed by itself.
     pub closure: Option<Closure>,
+    /// When a fulfilment the requester leaves unanswered closes itself: fixed at fulfilment,
+    /// from the setting then in force; `null` while not fulfilled or when it never does.
+    pub auto_close_at: Option<String>,
 }
 
 const COLUMNS: &str = "request_id, catalogue_version, item_code, item_name, service_code, customer, requested_by,
     requested_for, priority, answers, approval_rule, state, assignment_group, assignee, fulfilment_notes, cancel_reason,
-    reassignment_count, reopen_count, version, created_at, updated_at, approved_at, fulfilled_at, closed_at, closure";
+    reassignment_count, reopen_count, version, created_at, updated_at, approved_at, fulfilled_at, closed_at, closure, auto_close_at";
 
 impl ServiceRequest {
     fn from_row(row: Row<'_>) -> Result<Self, StoreError> {
@@ -83,6 +86,7 @@ impl ServiceRequest {
             fulfilled_at: row.get("fulfilled_at")?,
             closed_at: row.get("closed_at")?,
             closure: row.parsed_opt("closure", Closure::parse)?,
+            auto_close_at: row.get("auto_close_at")?,
         })
     }
 
@@ -143,7 +147,8 @@ pub async fn save_request(
         .execute(
             "UPDATE service_request SET priority = ?, state = ?, assignment_group = ?, assignee = ?,
                 fulfilment_notes = ?, cancel_reason = ?, reassignment_count = ?, reopen_count = ?, updated_at = ?,
-                approved_at = ?, fulfilled_at = ?, closed_at = ?, closure = ?, version = version + 1
+                approved_at = ?, fulfilled_at = ?, closed_at = ?, closure = ?, auto_close_at = ?,
+                version = version + 1
              WHERE request_id = ? AND version = ?",
             &[
                 r.priority.as_str().into(),
@@ -159,6 +164,7 @@ pub async fn save_request(
                 r.fulfilled_at.as_deref().into(),
                 r.closed_at.as_deref().into(),
                 r.closure.map(|c| c.as_str()).into(),
+                r.auto_close_at.as_deref().into(),
                 r.id.into(),
                 expected_version.into(),
             ],
@@ -182,9 +188,9 @@ pub struct RequestFilter {
     /// Only these customers' requests, or the user's own (a customer contact's view); `None`:
     /// no such limit.
     pub visible_to: Option<(String, Vec<String>)>,
-    /// Fulfilments at or before this instant have closed themselves: the `state` filter counts
-    /// them as closed, not fulfilled. `None`: nothing closes by itself.
-    pub auto_close_cutoff: Option<String>,
+    /// The instant the list is as of: fulfilments whose deadline has passed by then have closed
+    /// themselves, and the `state` filter counts them as closed, not fulfilled.
+    pub as_of: Option<String>,
 }
 
 /// Newest first; `after` continues below that id. Fetches `limit + 1` rows so the caller knows
@@ -201,13 +207,14 @@ pub async fn list_requests(
         clauses.push(clause.to_owned());
         params.push(value.into());
     };
-    match (filter.state, filter.auto_close_cutoff.as_deref()) {
-        (Some(RequestState::Fulfilled), Some(cutoff)) => {
-            add("state = 'fulfilled' AND fulfilled_at > ?", cutoff);
-        }
-        (Some(RequestState::Closed), Some(cutoff)) => add(
-            "(state = 'closed' OR (state = 'fulfilled' AND fulfilled_at <= ?))",
-            cutoff,
+    match (filter.state, filter.as_of.as_deref()) {
+        (Some(RequestState::Fulfilled), Some(now)) => add(
+            "state = 'fulfilled' AND (auto_close_at IS NULL OR auto_close_at > ?)",
+            now,
+        ),
+        (Some(RequestState::Closed), Some(now)) => add(
+            "(state = 'closed' OR (state = 'fulfilled' AND auto_close_at <= ?))",
+            now,
         ),
         (Some(state), _) => add("state = ?", state.as_str()),
         (None, _) => {}
@@ -257,19 +264,19 @@ pub async fn list_requests(
     rows.iter().map(ServiceRequest::from_row).collect()
 }
 
-/// Fulfilled requests fulfilled at or before `cutoff`, oldest fulfilment first.
+/// Fulfilled requests whose auto-close deadline has passed by `now`, earliest deadline first.
 pub async fn overdue_fulfilments(
     db: &impl Sql,
-    cutoff: &str,
+    now: &str,
     limit: u32,
 ) -> Result<Vec<ServiceRequest>, StoreError> {
     let rows = db
         .query(
             &format!(
-                "SELECT {COLUMNS} FROM service_request WHERE state = 'fulfilled' AND fulfilled_at <= ?
-                 ORDER BY fulfilled_at, request_id LIMIT ?"
+                "SELECT {COLUMNS} FROM service_request WHERE state = 'fulfilled' AND auto_close_at <= ?
+                 ORDER BY auto_close_at, request_id LIMIT ?"
             ),
-            &[cutoff.into(), limit.into()],
+            &[now.into(), limit.into()],
         )
         .await?;
     rows.iter().map(ServiceRequest::from_row).collect()
@@ -360,6 +367,7 @@ mod tests {
             fulfilled_at: None,
             closed_at: None,
             closure: None,
+            auto_close_at: None,
         }
     }
 
