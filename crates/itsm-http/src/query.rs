@@ -65,6 +65,14 @@ impl QueryParams {
             .transpose()
     }
 
+    /// A `true`/`false` parameter, such as `?active=true`.
+    pub fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        self.parsed(name, |text| {
+            text.parse::<bool>()
+                .map_err(|_| "must be true or false".to_owned())
+        })
+    }
+
     pub fn page(&self) -> Result<Page, ApiError> {
         Page::parse(self.get("limit"), self.get("cursor"))
     }
@@ -121,6 +129,21 @@ mod tests {
             .await
             .expect_err("twice");
         assert!(twice.to_string().contains("more than once"));
+    }
+
+    #[tokio::test]
+    async fn flags_are_true_or_false_and_nothing_else() {
+        let q = params("/x?a=true&b=false&c=yes", &["a", "b", "c"])
+            .await
+            .expect("ok");
+        assert_eq!(q.flag("a").expect("valid"), Some(true));
+        assert_eq!(q.flag("b").expect("valid"), Some(false));
+        assert_eq!(q.flag("d").expect("absent"), None);
+        let bad = q.flag("c").expect_err("not a flag");
+        assert!(
+            bad.to_string().contains("c: must be true or false"),
+            "{bad}"
+        );
     }
 
     #[tokio::test]

@@ -27,12 +27,7 @@ pub async fn list_entries(
     let filter = EntryFilter {
         service: query.get("service").map(str::to_owned),
         view: query.parsed("view", CatalogueView::parse)?,
-        withdrawn: query
-            .parsed("withdrawn", |t| {
-                t.parse::<bool>()
-                    .map_err(|_| "must be true or false".to_owned())
-            })?
-            .unwrap_or(false),
+        withdrawn: query.flag("withdrawn")?.unwrap_or(false),
     };
     let page = query.page()?;
     let found = entries::list_entries(&*services.db, &filter, page.after, page.limit).await?;

@@ -2,8 +2,9 @@
 //! version. An entry's definition is one JSON column; its service and view are copied into
 //! columns of their own so lists can filter on them.
 
-use super::{after_clause, where_clause};
+use super::after_clause;
 use itsm_domain::catalogue::{CatalogueView, EntryDefinition};
+use itsm_store::where_clause;
 use itsm_store::{Row, Sql, StoreError, Value, to_json};
 use serde::Serialize;
 

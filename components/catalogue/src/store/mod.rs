@@ -22,14 +22,6 @@ fn after_clause(
     }
 }
 
-fn where_clause(clauses: &[String]) -> String {
-    if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    }
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) mod test_db {
     use itsm_store::native::NativeDb;

@@ -1,8 +1,9 @@
 //! The `service` table: the portfolio's services and where each is in its lifecycle, and who owns
 //! each (the users holding the service-owner role for it).
 
-use super::{after_clause, where_clause};
+use super::after_clause;
 use itsm_domain::catalogue::{Localized, ServiceState};
+use itsm_store::where_clause;
 use itsm_store::{Row, Sql, StoreError, Value, to_json};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -1,8 +1,8 @@
 //! The published catalogue: `catalogue_version` (one row per publication) and `catalogue_item`
 //! (the entries as they read when published). Rows are only ever inserted.
 
-use super::where_clause;
 use itsm_domain::catalogue::{CatalogueView, EntryDefinition, Localized, ServiceState};
+use itsm_store::where_clause;
 use itsm_store::{Row, Sql, StoreError, Value, to_json};
 use serde::Serialize;
 

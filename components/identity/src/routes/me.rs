@@ -70,12 +70,7 @@ pub async fn list_my_notifications(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let query = QueryParams::parse(query, &["unread"])?;
-    let unread = query
-        .parsed("unread", |t| {
-            t.parse::<bool>()
-                .map_err(|_| "must be true or false".to_owned())
-        })?
-        .unwrap_or(false);
+    let unread = query.flag("unread")?.unwrap_or(false);
     let page = query.page()?;
     let user_id = principal.user_id.unwrap_or(0);
     let found = list_notifications(&*services.db, user_id, unread, page.after, page.limit).await?;

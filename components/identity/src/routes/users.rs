@@ -21,10 +21,7 @@ pub async fn list_users(
     let query = QueryParams::parse(query, &["role", "active"])?;
     let filter = UserFilter {
         role: query.parsed("role", |t| Role::parse(t).map(|r| r.as_str().to_owned()))?,
-        active: query.parsed("active", |t| {
-            t.parse::<bool>()
-                .map_err(|_| "must be true or false".to_owned())
-        })?,
+        active: query.flag("active")?,
     };
     let page = query.page()?;
     let now = itsm_http::now();

@@ -38,11 +38,6 @@ pub async fn list_incidents(
     )?;
     let page = query.page()?;
     let label = |text: &str| Label::parse(text).map(|l| l.as_str().to_owned());
-    let flag = |text: &str| match text {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err("must be true or false".to_owned()),
-    };
     let now = itsm_http::now();
     let filter = IncidentFilter {
         state: query.parsed("state", |t| parse_enum(t, IncidentState::parse, STATES))?,
@@ -50,8 +45,8 @@ pub async fn list_incidents(
         assignee: query.parsed("assignee", label)?,
         assignment_group: query.parsed("assignment_group", label)?,
         customer: query.parsed("customer", label)?,
-        major: query.parsed("major", flag)?,
-        security: query.parsed("security", flag)?,
+        major: query.flag("major")?,
+        security: query.flag("security")?,
         visible_customers,
         security_party: (!principal.may(SECURITY, &[])).then(|| principal.user.clone()),
         as_of: Some(now.clone()),

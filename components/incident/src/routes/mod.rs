@@ -71,14 +71,19 @@ pub fn sees_work_notes(principal: &Principal, incident: &Incident) -> bool {
     }
 }
 
-/// Whether the caller handles this incident: the support teams, or for a security incident the
-/// security team.
-fn handles(principal: &Principal, incident: &Incident) -> bool {
+/// The authority, and the scopes it is checked in, of those who handle this incident: the
+/// support teams, or for a security incident the security team.
+fn handling(incident: &Incident) -> (&'static str, Vec<Scope>) {
     if incident.security {
-        principal.may(SECURITY, &[])
+        (SECURITY, Vec::new())
     } else {
-        principal.may(WRITE, &scopes_of(incident))
+        (WRITE, scopes_of(incident))
     }
+}
+
+fn handles(principal: &Principal, incident: &Incident) -> bool {
+    let (authority, scopes) = handling(incident);
+    principal.may(authority, &scopes)
 }
 
 /// A security incident exists only for the security team and its parties; to anyone else it
@@ -93,23 +98,29 @@ fn ensure_security_visible(principal: &Principal, incident: &Incident) -> Result
     Ok(())
 }
 
+/// Checks that the caller may read this incident; to a caller who may read only other
+/// customers' incidents, or who may not see this security incident, it is "not found".
+fn ensure_readable(principal: &Principal, incident: &Incident) -> Result<(), ApiError> {
+    ensure_security_visible(principal, incident)?;
+    if incident.security {
+        return Ok(());
+    }
+    principal.require_visible(READ, &scopes_of(incident), number_of(incident.id))
+}
+
 /// Checks that the caller may make a change of this kind to this incident.
 pub fn authorize(principal: &Principal, incident: &Incident, gate: Gate) -> Result<(), ApiError> {
-    ensure_security_visible(principal, incident)?;
     // Whoever may not read an incident learns nothing from a refusal either: another customer's
-    // incident is "not found", whatever the change asked for.
-    if !incident.security
-        && !is_party(principal, incident)
-        && !on_emergency_team(principal, incident)
-    {
-        principal.require_visible(READ, &scopes_of(incident), number_of(incident.id))?;
+    // incident is "not found", whatever the change asked for. Its parties and its emergency
+    // team may act on it without reading every incident.
+    if is_party(principal, incident) || on_emergency_team(principal, incident) {
+        ensure_security_visible(principal, incident)?;
+    } else {
+        ensure_readable(principal, incident)?;
     }
     let handle = || {
-        if incident.security {
-            principal.require(SECURITY)
-        } else {
-            principal.require_in(WRITE, &scopes_of(incident))
-        }
+        let (authority, scopes) = handling(incident);
+        principal.require_in(authority, &scopes)
     };
     match gate {
         Gate::Handle => handle(),
@@ -159,10 +170,7 @@ pub async fn find_visible(
         return Err(ApiError::forbidden(READ));
     }
     let incident = find(db, id).await?;
-    ensure_security_visible(principal, &incident)?;
-    if !incident.security {
-        principal.require_visible(READ, &scopes_of(&incident), number_of(id))?;
-    }
+    ensure_readable(principal, &incident)?;
     Ok(closure::view(incident, &itsm_http::now()))
 }
 

@@ -299,11 +299,7 @@ pub async fn list_incidents(
         });
         params.extend(visible.iter().map(Value::from));
     }
-    let condition = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let condition = itsm_store::where_clause(&clauses);
     params.push(i64::from(limit + 1).into());
     let rows = db
         .query(

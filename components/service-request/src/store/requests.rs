@@ -247,11 +247,7 @@ pub async fn list_requests(
         clauses.push("request_id < ?".to_owned());
         params.push(after.into());
     }
-    let condition = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let condition = itsm_store::where_clause(&clauses);
     params.push(i64::from(limit + 1).into());
     let rows = db
         .query(

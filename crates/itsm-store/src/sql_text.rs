@@ -1,0 +1,25 @@
+//! Small pieces of SQL text that the list queries of every process build the same way.
+
+/// `WHERE a AND b …` for the conditions given, or nothing when there are none.
+pub fn where_clause(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_are_joined_and_none_means_no_where() {
+        assert_eq!(where_clause(&[]), "");
+        assert_eq!(where_clause(&["a = ?".to_owned()]), "WHERE a = ?");
+        assert_eq!(
+            where_clause(&["a = ?".to_owned(), "b < ?".to_owned()]),
+            "WHERE a = ? AND b < ?"
+        );
+    }
+}
