@@ -8,6 +8,7 @@ pub mod field;
 pub mod incident;
 pub mod link;
 pub mod number;
+pub mod problem;
 pub mod request;
 pub mod text;
 mod text_enum;

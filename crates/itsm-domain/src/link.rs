@@ -22,6 +22,8 @@ text_enum! {
         Affects => "affects",
         DuplicateOf => "duplicate_of",
         CausedBy => "caused_by",
+        /// A problem is the root cause of an incident; made from the problem's side.
+        Causes => "causes",
         ResolvedBy => "resolved_by",
         RelatedTo => "related_to",
     }
@@ -34,6 +36,7 @@ impl Relation {
             Self::Affects => "affected_by",
             Self::DuplicateOf => "duplicated_by",
             Self::CausedBy => "causes",
+            Self::Causes => "caused_by",
             Self::ResolvedBy => "resolves",
             Self::RelatedTo => "related_to",
         }
@@ -48,6 +51,7 @@ impl Relation {
             Self::CausedBy => &[T::Incident, T::Change],
             Self::ResolvedBy => &[T::Change],
             Self::RelatedTo => &[T::Incident, T::Change],
+            Self::Causes => &[],
         }
     }
 
@@ -56,6 +60,11 @@ impl Relation {
         let allowed = self.incident_targets();
         if allowed.contains(&kind) {
             return Ok(());
+        }
+        if allowed.is_empty() {
+            return Err(format!(
+                "{self} is recorded by the other record; link the cause from its side"
+            ));
         }
         let names: Vec<&str> = allowed.iter().map(|k| k.as_str()).collect();
         Err(format!(

@@ -1,4 +1,4 @@
-//! Human record numbers (INC0000001, REQ0000001, PRB0000001, CHG0000001) derived from the database id, and
+//! Human record numbers (INC0000001, REQ0000001, PRB0000001, CHG0000001, KE0000001) derived from the database id, and
 //! the parser that lets URLs use either form.
 
 use std::fmt;
@@ -12,6 +12,7 @@ pub enum RecordKind {
     Request,
     Problem,
     Change,
+    KnownError,
 }
 
 impl RecordKind {
@@ -21,6 +22,7 @@ impl RecordKind {
             Self::Request => "REQ",
             Self::Problem => "PRB",
             Self::Change => "CHG",
+            Self::KnownError => "KE",
         }
     }
 
@@ -30,6 +32,7 @@ impl RecordKind {
             Self::Request => "a service request",
             Self::Problem => "a problem",
             Self::Change => "a change",
+            Self::KnownError => "a known error",
         }
     }
 

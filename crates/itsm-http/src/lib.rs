@@ -8,6 +8,7 @@ pub mod auth;
 pub mod denials;
 pub mod etag;
 pub mod idempotency;
+pub mod incident_access;
 pub mod json;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod openapi;

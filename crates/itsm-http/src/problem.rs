@@ -272,6 +272,12 @@ impl From<itsm_domain::request::RequestTransitionError> for ApiError {
     }
 }
 
+impl From<itsm_domain::problem::ProblemTransitionError> for ApiError {
+    fn from(error: itsm_domain::problem::ProblemTransitionError) -> Self {
+        Self::invalid_transition(&error, &error.allowed())
+    }
+}
+
 impl From<itsm_domain::catalogue::ServiceTransitionError> for ApiError {
     fn from(error: itsm_domain::catalogue::ServiceTransitionError) -> Self {
         Self::invalid_transition(&error, &error.allowed())

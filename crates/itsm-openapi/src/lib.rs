@@ -47,6 +47,11 @@ pub const COMPONENTS: &[Component] = &[
         describe: service_request::openapi::describe,
         route_table: service_request::route_table,
     },
+    Component {
+        name: "problem",
+        describe: problem::openapi::describe,
+        route_table: problem::route_table,
+    },
 ];
 
 /// The document, as a value.

@@ -25,7 +25,7 @@ pub use error::StoreError;
 pub use migrations::{AppliedMigration, MIGRATIONS, Migration, apply_migrations};
 pub use seam::{Kv, Sql, Variables, in_transaction};
 pub use split::split_statements;
-pub use sql_text::where_clause;
+pub use sql_text::{placeholders, where_clause};
 pub use value::{FromValue, Row, Rows, Value, to_json};
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]

@@ -9,9 +9,21 @@ pub fn where_clause(conditions: &[String]) -> String {
     }
 }
 
+/// `?, ?, ?` for an `IN (…)` list of `n` values; empty for none, which SQLite reads as an empty
+/// list that nothing is in.
+pub fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_count_the_values() {
+        assert_eq!(placeholders(0), "");
+        assert_eq!(placeholders(3), "?, ?, ?");
+    }
 
     #[test]
     fn conditions_are_joined_and_none_means_no_where() {

@@ -143,7 +143,7 @@ pub async fn owners_of(
     if codes.is_empty() {
         return Ok(owners);
     }
-    let marks = vec!["?"; codes.len()].join(", ");
+    let marks = itsm_store::placeholders(codes.len());
     let mut params: Vec<Value> = codes.iter().map(|c| Value::from(*c)).collect();
     params.push(now.into());
     let rows = db

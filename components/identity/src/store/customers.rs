@@ -97,7 +97,7 @@ pub async fn list_customers(
         Some([]) => " AND 0".to_owned(),
         Some(codes) => {
             params.extend(codes.iter().map(Value::from));
-            format!(" AND code IN ({})", vec!["?"; codes.len()].join(", "))
+            format!(" AND code IN ({})", itsm_store::placeholders(codes.len()))
         }
     };
     params.push(i64::from(limit + 1).into());

@@ -3,16 +3,20 @@
 
 use super::{CREATE, audit, respond};
 use crate::store::{self, Incident};
+use crate::wire::number_of;
 use crate::wire::{CreateIncidentRequest, NewIncident};
 use axum::extract::{Extension, State};
 use axum::response::Response;
 use http::StatusCode;
 use itsm_domain::Label;
+use itsm_domain::RecordKind;
 use itsm_domain::access::Scope;
 use itsm_domain::incident::{IncidentState, Priority};
+use itsm_http::audit::{Change, record};
 use itsm_http::references::{ensure_customer_exists, ensure_service_open};
 use itsm_http::{ApiError, ApiJson, Principal, Services};
-use itsm_store::in_transaction;
+use itsm_store::{Sql, in_transaction};
+use serde::Serialize;
 
 pub async fn create_incident(
     State(services): State<Services>,
@@ -34,10 +38,38 @@ pub async fn create_incident(
         let mut incident = new_record(&new, customer.clone(), priority, &principal.user, &now);
         incident.id = store::insert_incident(db, &incident).await?;
         audit(db, &principal, "create", None, &incident, None, &now).await?;
+        count_recurrences(db, &incident, &now).await?;
         Ok::<_, ApiError>(incident)
     })
     .await?;
     Ok(respond(&incident, StatusCode::CREATED))
+}
+
+/// The audit entry's record of one recurrence.
+#[derive(Serialize)]
+struct Matched {
+    incident: String,
+    known_error: String,
+}
+
+/// Links the incident to the problems whose active known errors it matches, each link audited
+/// under its problem with the system as actor (no person decided it).
+async fn count_recurrences(db: &impl Sql, incident: &Incident, now: &str) -> Result<(), ApiError> {
+    let text = match &incident.description {
+        Some(description) => format!("{}\n{description}", incident.short_description),
+        None => incident.short_description.clone(),
+    };
+    let found =
+        store::record_recurrences(db, incident.id, incident.service.as_deref(), &text, now).await?;
+    for recurrence in found {
+        let matched = Matched {
+            incident: number_of(incident.id),
+            known_error: RecordKind::KnownError.number_text(recurrence.known_error_id),
+        };
+        let change = Change::new("problem", recurrence.problem_id, "recurrence").after(&matched);
+        record(db, &Principal::system(), &change, now).await?;
+    }
+    Ok(())
 }
 
 fn scopes(customer: Option<&str>, service: Option<&Label>) -> Vec<Scope> {

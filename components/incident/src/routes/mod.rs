@@ -23,6 +23,7 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use itsm_domain::RecordKind;
 use itsm_domain::access::{Process, Scope, Visibility};
 use itsm_http::audit::{Change, record};
+use itsm_http::incident_access::IncidentAccess;
 use itsm_http::{ApiError, Principal, etag};
 use itsm_store::{Sql, in_transaction};
 
@@ -48,8 +49,18 @@ pub enum Gate {
 /// Whether the caller is one of the incident's parties: whoever reported it or the caller it
 /// names. Tokens that are not a person (the bootstrap token, the system) never are.
 pub fn is_party(principal: &Principal, incident: &Incident) -> bool {
-    principal.user_id.is_some()
-        && (principal.user == incident.created_by || principal.user == incident.caller)
+    access_of(incident).is_party(principal)
+}
+
+/// The facts that decide who may read the incident, in the form every process shares.
+fn access_of(incident: &Incident) -> IncidentAccess<'_> {
+    IncidentAccess {
+        service: incident.service.as_deref(),
+        customer: incident.customer.as_deref(),
+        security: incident.security,
+        reporter: &incident.created_by,
+        caller: &incident.caller,
+    }
 }
 
 /// Whether the caller answers for the incident's caller: the user named as its caller, or whoever
@@ -89,7 +100,7 @@ fn handles(principal: &Principal, incident: &Incident) -> bool {
 /// A security incident exists only for the security team and its parties; to anyone else it
 /// is "not found", so its existence does not leak.
 fn ensure_security_visible(principal: &Principal, incident: &Incident) -> Result<(), ApiError> {
-    if incident.security && !principal.may(SECURITY, &[]) && !is_party(principal, incident) {
+    if access_of(incident).hides_security_from(principal) {
         return Err(ApiError::not_found(format_args!(
             "incident {}",
             number_of(incident.id)
@@ -150,14 +161,7 @@ fn on_emergency_team(principal: &Principal, incident: &Incident) -> bool {
 /// The scopes an incident lies in, for scoped grants: the incident process, its customer and
 /// its service.
 pub fn scopes_of(incident: &Incident) -> Vec<Scope> {
-    let mut scopes = vec![Scope::process(Process::Incident)];
-    if let Some(customer) = &incident.customer {
-        scopes.push(Scope::customer(customer));
-    }
-    if let Some(service) = &incident.service {
-        scopes.push(Scope::service(service));
-    }
-    scopes
+    access_of(incident).scopes()
 }
 
 /// Finds an incident the caller may read; another customer's incident is "not found".

@@ -13,6 +13,7 @@ mod links;
 mod major;
 mod matrix;
 mod notes;
+mod recurrence;
 
 pub use links::{
     Link, causes_reach, delete_link, duplicate_of, duplicates_of, insert_link, list_links,
@@ -24,6 +25,7 @@ pub use matrix::{load_matrix, priority_for, replace_matrix};
 #[cfg(not(target_arch = "wasm32"))]
 pub use notes::Note;
 pub use notes::{NoteKind, insert_note, list_notes};
+pub use recurrence::record_recurrences;
 
 /// An incident as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -290,7 +292,7 @@ pub async fn list_incidents(
         params.extend([Value::from(user), Value::from(user)]);
     }
     if let Some(visible) = &filter.visible_customers {
-        let marks = vec!["?"; visible.len()].join(", ");
+        let marks = itsm_store::placeholders(visible.len());
         // No visible customer at all must match nothing, not everything.
         clauses.push(if visible.is_empty() {
             "0".to_owned()

@@ -92,7 +92,7 @@ pub async fn slots_of(db: &impl Sql, request_ids: &[i64]) -> Result<Vec<Approval
     if request_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = vec!["?"; request_ids.len()].join(", ");
+    let marks = itsm_store::placeholders(request_ids.len());
     let params: Vec<Value> = request_ids.iter().map(|id| Value::from(*id)).collect();
     let rows = db
         .query(

@@ -232,7 +232,7 @@ pub async fn list_requests(
         }
     }
     if let Some((user, customers)) = &filter.visible_to {
-        let marks = vec!["?"; customers.len()].join(", ");
+        let marks = itsm_store::placeholders(customers.len());
         clauses.push(format!(
             "(customer IN ({marks}) OR requested_by = ? OR requested_for = ?)"
         ));

@@ -325,6 +325,31 @@ pub static AUTHORITIES: &[AuthorityDef] = &[
         holders: &[Role::ProblemManager, Role::Practitioner],
     },
     AuthorityDef {
+        name: names::PROBLEM_REPORT,
+        process: Process::Problem,
+        description: "Log a problem and link the incidents it causes.",
+        source: "[000] service desk row (problem reports); [001 §2.1.4.2.1 (2)] (inferred)",
+        holders: &[Role::ServiceDesk, Role::Practitioner, Role::ProblemManager],
+    },
+    AuthorityDef {
+        name: names::PROBLEM_READ,
+        process: Process::Problem,
+        description: "Read problems and known errors; a process owner or manager of the problem process all of them.",
+        source: "[000] information-access authority (inferred)",
+        holders: &[
+            Role::ProcessOwner,
+            Role::ProcessManager,
+            Role::ServiceDesk,
+            Role::Practitioner,
+            Role::SmManager,
+            Role::ProblemManager,
+            Role::ChangeManager,
+            Role::ConfigManager,
+            Role::InternalAuditor,
+            Role::ExternalAuditor,
+        ],
+    },
+    AuthorityDef {
         name: names::SLA_WRITE,
         process: Process::ServiceLevel,
         description: "Negotiate and define SLA terms.",
@@ -532,6 +557,8 @@ pub mod names {
     pub const CI_READ: &str = "ci.read";
     pub const PROBLEM_SOLUTION_APPROVE: &str = "problem.solution.approve";
     pub const PROBLEM_INVESTIGATE: &str = "problem.investigate";
+    pub const PROBLEM_REPORT: &str = "problem.report";
+    pub const PROBLEM_READ: &str = "problem.read";
     pub const SLA_WRITE: &str = "sla.write";
     pub const SLA_SIGN: &str = "sla.sign";
     pub const SLA_APPROVE: &str = "sla.approve";
@@ -587,6 +614,8 @@ pub mod names {
         CI_READ,
         PROBLEM_SOLUTION_APPROVE,
         PROBLEM_INVESTIGATE,
+        PROBLEM_REPORT,
+        PROBLEM_READ,
         SLA_WRITE,
         SLA_SIGN,
         SLA_APPROVE,
