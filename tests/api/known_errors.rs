@@ -96,6 +96,11 @@ async fn known_errors_link_and_count_the_incidents_that_recur() {
     )
     .await;
     log_incident(&app, &desk, "VPN is slow", "network-om").await;
+    // A security incident is the security team's alone: never linked to the problem nor counted.
+    let mut secret = incident("VPN error 809 after a phishing mail");
+    secret["service"] = json!("network-om");
+    secret["security"] = json!(true);
+    json_with(app.post_as(&desk, "/api/v1/incidents", &secret).await, 201).await;
     log_incident(&app, &desk, "VPN error 809 on the hotline PC", "hotline").await;
     assert_eq!(
         linked_numbers(&app, &desk, &path).await,

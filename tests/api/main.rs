@@ -10,6 +10,7 @@ mod identity;
 mod incident_closure;
 mod incident_links;
 mod incidents;
+mod knowledge;
 mod known_errors;
 mod major_incidents;
 mod openapi;

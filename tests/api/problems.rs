@@ -270,14 +270,29 @@ async fn a_problem_is_fixed_through_a_solution_only_the_problem_team_approves() 
             .contains("CHG0000001"),
         "{waiting}"
     );
+    // A problem is not cancelled from under its open change.
+    let held = act(
+        &app,
+        &pat,
+        &format!("{path}/cancel"),
+        json!({"reason": "never mind"}),
+        409,
+    )
+    .await;
+    assert!(
+        held["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("CHG0000001"),
+        "{held}"
+    );
     // Change management (its own component, a later issue) implements it.
-    rusqlite::Connection::open(app.sqlite_path())
-        .expect("open the database")
-        .execute(
-            "UPDATE change_request SET state = 'implemented' WHERE change_id = 1",
-            [],
-        )
-        .expect("implement the change");
+    let db = rusqlite::Connection::open(app.sqlite_path()).expect("open the database");
+    db.execute(
+        "UPDATE change_request SET state = 'implemented' WHERE change_id = 1",
+        [],
+    )
+    .expect("implement the change");
     let tracked = json_with(app.get_as(&desk, &format!("{path}/changes")).await, 200).await;
     assert_eq!(tracked["items"][0]["state"], "implemented");
     let resolved = act(&app, &pat, &format!("{path}/resolve"), json!({}), 200).await;
@@ -286,6 +301,73 @@ async fn a_problem_is_fixed_through_a_solution_only_the_problem_team_approves() 
         "Set the lease to 1 day and grow the pool"
     );
     assert_eq!(resolved["changes"][0]["number"], "CHG0000001");
+
+    // The incidents recur: reopened, it needs a new solution, approved again, and a new change;
+    // the first fix's change proves nothing for the second.
+    let reopened = act(
+        &app,
+        &pat,
+        &format!("{path}/reopen"),
+        json!({"reason": "Drops are back"}),
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            reopened["state"].as_str(),
+            reopened["reopen_count"].as_i64()
+        ),
+        (Some("investigating"), Some(1))
+    );
+    assert_eq!(reopened["solution"], Value::Null);
+    json_with(
+        put(
+            &app,
+            &pat,
+            &format!("{path}/solution"),
+            json!({"description": "Replace the core switch", "requires_change": true}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    act(
+        &app,
+        &pm,
+        &format!("{path}/solution/approve"),
+        json!({}),
+        200,
+    )
+    .await;
+    let stale = act(&app, &pat, &format!("{path}/resolve"), json!({}), 409).await;
+    assert!(
+        stale["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("raise one"),
+        "{stale}"
+    );
+    act(
+        &app,
+        &pat,
+        &format!("{path}/changes"),
+        json!({"title": "Replace the core switch"}),
+        201,
+    )
+    .await;
+    db.execute(
+        "UPDATE change_request SET state = 'closed' WHERE change_id = 2",
+        [],
+    )
+    .expect("implement the second change");
+    act(
+        &app,
+        &pat,
+        &format!("{path}/resolve"),
+        json!({"notes": "Switch replaced"}),
+        200,
+    )
+    .await;
     let closed = act(&app, &pat, &format!("{path}/close"), json!({}), 200).await;
     assert_eq!(closed["allowed_actions"], json!([]));
     let frozen = problem(
@@ -423,6 +505,40 @@ async fn problems_refuse_what_their_state_and_the_role_matrix_do_not_allow() {
             .unwrap_or_default()
             .contains("you can see"),
         "{hidden}"
+    );
+
+    // A problem of one customer takes only that customer's incidents.
+    let acme = act(
+        &app,
+        &desk,
+        "/api/v1/problems",
+        json!({"title": "Acme mail bounces", "service": "desktop-om", "customer": "acme"}),
+        201,
+    )
+    .await;
+    let general = json_with(
+        app.post_as(&desk, "/api/v1/incidents", &incident("Mail bounces"))
+            .await,
+        201,
+    )
+    .await;
+    let foreign = act(
+        &app,
+        &desk,
+        &format!(
+            "/api/v1/problems/{}/incidents",
+            acme["number"].as_str().expect("number")
+        ),
+        json!({"incident": general["number"]}),
+        422,
+    )
+    .await;
+    assert!(
+        foreign["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not an incident of acme"),
+        "{foreign}"
     );
 
     let cancelled = act(

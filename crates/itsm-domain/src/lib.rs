@@ -6,6 +6,7 @@ pub mod closure;
 pub mod code;
 pub mod field;
 pub mod incident;
+pub mod knowledge;
 pub mod link;
 pub mod number;
 pub mod problem;

@@ -13,6 +13,7 @@ text_enum! {
         Incident => "incident",
         Problem => "problem",
         Change => "change",
+        KnownError => "known_error",
     }
 }
 
@@ -24,6 +25,8 @@ text_enum! {
         CausedBy => "caused_by",
         /// A problem is the root cause of an incident; made from the problem's side.
         Causes => "causes",
+        /// A knowledge article documents a problem, known error or service.
+        Documents => "documents",
         ResolvedBy => "resolved_by",
         RelatedTo => "related_to",
     }
@@ -37,6 +40,7 @@ impl Relation {
             Self::DuplicateOf => "duplicated_by",
             Self::CausedBy => "causes",
             Self::Causes => "caused_by",
+            Self::Documents => "documented_by",
             Self::ResolvedBy => "resolves",
             Self::RelatedTo => "related_to",
         }
@@ -51,7 +55,7 @@ impl Relation {
             Self::CausedBy => &[T::Incident, T::Change],
             Self::ResolvedBy => &[T::Change],
             Self::RelatedTo => &[T::Incident, T::Change],
-            Self::Causes => &[],
+            Self::Causes | Self::Documents => &[],
         }
     }
 
@@ -81,6 +85,7 @@ impl TargetKind {
             Self::Incident => Some(RecordKind::Incident),
             Self::Problem => Some(RecordKind::Problem),
             Self::Change => Some(RecordKind::Change),
+            Self::KnownError => Some(RecordKind::KnownError),
             Self::Service | Self::ConfigurationItem => None,
         }
     }

@@ -1,4 +1,4 @@
-//! Human record numbers (INC0000001, REQ0000001, PRB0000001, CHG0000001, KE0000001) derived from the database id, and
+//! Human record numbers (INC0000001, REQ0000001, PRB0000001, CHG0000001, KE0000001, KB0000001) derived from the database id, and
 //! the parser that lets URLs use either form.
 
 use std::fmt;
@@ -13,6 +13,7 @@ pub enum RecordKind {
     Problem,
     Change,
     KnownError,
+    Article,
 }
 
 impl RecordKind {
@@ -23,6 +24,7 @@ impl RecordKind {
             Self::Problem => "PRB",
             Self::Change => "CHG",
             Self::KnownError => "KE",
+            Self::Article => "KB",
         }
     }
 
@@ -33,6 +35,7 @@ impl RecordKind {
             Self::Problem => "a problem",
             Self::Change => "a change",
             Self::KnownError => "a known error",
+            Self::Article => "a knowledge article",
         }
     }
 

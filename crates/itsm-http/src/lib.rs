@@ -16,6 +16,7 @@ pub mod pagination;
 pub mod problem;
 pub mod query;
 pub mod rate_limit;
+pub mod reach;
 pub mod references;
 pub mod route_table;
 pub mod services;

@@ -52,6 +52,11 @@ pub const COMPONENTS: &[Component] = &[
         describe: problem::openapi::describe,
         route_table: problem::route_table,
     },
+    Component {
+        name: "knowledge",
+        describe: knowledge::openapi::describe,
+        route_table: knowledge::route_table,
+    },
 ];
 
 /// The document, as a value.

@@ -59,8 +59,17 @@ async fn count_recurrences(db: &impl Sql, incident: &Incident, now: &str) -> Res
         Some(description) => format!("{}\n{description}", incident.short_description),
         None => incident.short_description.clone(),
     };
-    let found =
-        store::record_recurrences(db, incident.id, incident.service.as_deref(), &text, now).await?;
+    // Security incidents are the security team's alone; the problem team never sees them.
+    if incident.security {
+        return Ok(());
+    }
+    let new = store::NewIncident {
+        id: incident.id,
+        service: incident.service.as_deref(),
+        customer: incident.customer.as_deref(),
+        text: &text,
+    };
+    let found = store::record_recurrences(db, new, now).await?;
     for recurrence in found {
         let matched = Matched {
             incident: number_of(incident.id),

@@ -147,9 +147,9 @@ async fn ensure_target(
         // Changes and configuration items have no records of their own yet: their references
         // are checked for form only (see ARCHITECTURE.md, "Links").
         TargetKind::Change | TargetKind::ConfigurationItem => Ok(()),
-        TargetKind::Problem => link
+        TargetKind::Problem | TargetKind::KnownError => link
             .relation
-            .check_incident_target(TargetKind::Problem)
+            .check_incident_target(link.target_kind)
             .map_err(|message| ApiError::invalid_field("target_kind", message)),
     }
 }

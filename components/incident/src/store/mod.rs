@@ -25,7 +25,7 @@ pub use matrix::{load_matrix, priority_for, replace_matrix};
 #[cfg(not(target_arch = "wasm32"))]
 pub use notes::Note;
 pub use notes::{NoteKind, insert_note, list_notes};
-pub use recurrence::record_recurrences;
+pub use recurrence::{NewIncident, record_recurrences};
 
 /// An incident as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]

@@ -15,23 +15,37 @@ pub struct Recurrence {
     pub problem_id: i64,
 }
 
+/// What the check reads of the new incident.
+#[derive(Debug, Clone, Copy)]
+pub struct NewIncident<'a> {
+    pub id: i64,
+    pub service: Option<&'a str>,
+    pub customer: Option<&'a str>,
+    /// Its short description and description.
+    pub text: &'a str,
+}
+
 /// Matches the incident against every active known error of its service (or of any service)
-/// and records each match; returns them, oldest known error first.
+/// whose problem is open and, when the problem is one customer's, of the incident's customer;
+/// records each match and bumps each problem's version; returns them, oldest first.
 pub async fn record_recurrences(
     db: &impl Sql,
-    incident_id: i64,
-    service: Option<&str>,
-    text: &str,
+    incident: NewIncident<'_>,
     now: &str,
 ) -> Result<Vec<Recurrence>, StoreError> {
     let rows = db
         .query(
-            "SELECT known_error_id, problem_id, match_terms FROM known_error
-             WHERE state = 'active' AND (service_code IS NULL OR service_code = ?)
-             ORDER BY known_error_id",
-            &[service.into()],
+            "SELECT k.known_error_id, k.problem_id, k.match_terms FROM known_error k
+             JOIN problem p ON p.problem_id = k.problem_id
+             WHERE k.state = 'active' AND (k.service_code IS NULL OR k.service_code = ?)
+                AND p.state IN ('new', 'investigating', 'fix_in_progress')
+                AND (p.customer IS NULL OR p.customer = ?)
+             ORDER BY k.known_error_id",
+            &[incident.service.into(), incident.customer.into()],
         )
         .await?;
+    let text = incident.text;
+    let incident_id = incident.id;
     let mut found = Vec::new();
     for row in rows.iter() {
         let terms: MatchTerms = row.json("match_terms")?;
@@ -58,6 +72,11 @@ pub async fn record_recurrences(
             "INSERT INTO record_link (source_kind, source_id, relation, target_kind, target, created_at, created_by)
              VALUES ('problem', ?, 'causes', 'incident', ?, ?, 'system') ON CONFLICT DO NOTHING",
             &[recurrence.problem_id.into(), number.as_str().into(), now.into()],
+        )
+        .await?;
+        db.execute(
+            "UPDATE problem SET version = version + 1, updated_at = ? WHERE problem_id = ?",
+            &[now.into(), recurrence.problem_id.into()],
         )
         .await?;
     }
@@ -96,10 +115,16 @@ mod tests {
             .await
             .expect("known error");
         }
+        let new = |id| NewIncident {
+            id,
+            service: Some("lan-om"),
+            customer: None,
+            text: "VPN drops again",
+        };
         let id = insert_incident(&db, &sample("VPN drops again", "g"))
             .await
             .expect("incident");
-        let found = record_recurrences(&db, id, Some("lan-om"), "VPN drops again", NOW)
+        let found = record_recurrences(&db, new(id), NOW)
             .await
             .expect("matched");
         let ids: Vec<i64> = found.iter().map(|r| r.known_error_id).collect();
@@ -109,9 +134,7 @@ mod tests {
             "the hotline's and the retired known error do not match"
         );
         // Two matches of one problem make one link; a second run changes nothing.
-        record_recurrences(&db, id, Some("lan-om"), "VPN drops again", NOW)
-            .await
-            .expect("again");
+        record_recurrences(&db, new(id), NOW).await.expect("again");
         let rows = db
             .query(
                 "SELECT COUNT(*) AS n FROM record_link WHERE source_kind = 'problem'",

@@ -5,6 +5,7 @@
 
 use super::{INVESTIGATE, find_visible, parse_id, scopes_of};
 use crate::store::changes::{NewChange, TrackedChange, changes_of, raise_change};
+use crate::store::problems::touch_problem;
 use crate::wire::{RaiseChangeRequest, problem_number};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
@@ -59,6 +60,7 @@ pub async fn raise(
             now: &now,
         };
         let change_id = raise_change(db, &change).await?;
+        touch_problem(db, problem.id, &now).await?;
         let raised = changes_of(db, &[problem.id])
             .await?
             .into_iter()

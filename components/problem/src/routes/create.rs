@@ -3,7 +3,7 @@
 
 use super::incidents::attach_incident;
 use super::{REPORT, ensure_investigator, respond, scopes_for};
-use crate::store::problems::{Problem, insert_problem};
+use crate::store::problems::{Problem, insert_problem, load_problem};
 use crate::wire::NewProblemRequest;
 use axum::extract::{Extension, State};
 use axum::response::Response;
@@ -62,6 +62,8 @@ pub async fn create_problem(
             )
             .await?;
         }
+        // Each link bumped the version; answer with the problem as stored.
+        let problem = load_problem(db, problem.id).await?.unwrap_or(problem);
         respond(db, &problem, StatusCode::CREATED).await
     })
     .await

@@ -2,12 +2,12 @@
 //! incidents a problem causes. The link is made from the problem's side; the incident shows it
 //! as `caused_by`. Only incidents the caller may read can be linked, and only those are listed.
 
-use super::{Audited, REPORT, find_visible, modify, parse_id, scopes_of};
+use super::{REPORT, find_visible, parse_id, respond, scopes_of};
 use crate::store::incidents::{
     IncidentSummary, LinkedIncident, link_incident, linked_incidents, load_incident,
     unlink_incident,
 };
-use crate::store::problems::Problem;
+use crate::store::problems::{Problem, touch_problem};
 use crate::wire::{LinkIncidentRequest, problem_number};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
@@ -19,7 +19,7 @@ use itsm_http::audit::{Change, record};
 use itsm_http::incident_access::IncidentAccess;
 use itsm_http::json::Items;
 use itsm_http::tailoring::require_in_contract;
-use itsm_http::{ApiError, ApiJson, Principal, Services};
+use itsm_http::{ApiError, ApiJson, Principal, Services, etag};
 use itsm_store::{Sql, in_transaction};
 use serde_json::json;
 
@@ -69,34 +69,53 @@ pub async fn unlink(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
-    let incident_id = RecordKind::Incident
-        .parse_ref(&incident)
-        .map_err(|_| ApiError::not_found(format_args!("incident {incident}")))?;
-    let number = RecordKind::Incident.number_text(incident_id);
-    let audited = Audited {
-        action: "unlink_incident",
-        reason: Some(&number),
-    };
-    modify(
-        &*services.db,
-        &principal,
-        id,
-        &headers,
-        audited,
-        async |db, problem| {
-            principal.require_in(REPORT, &scopes_of(problem))?;
-            if !unlink_incident(db, problem.id, incident_id).await? {
-                return Err(ApiError::not_found(format_args!(
-                    "a link from {} to {number}",
-                    problem_number(problem.id)
-                )));
-            }
-            // The link lives outside the problem's row: bump the version so caches see the change.
-            problem.updated_at = itsm_http::now();
-            Ok(())
-        },
-    )
+    let required = etag::if_match(&headers)?;
+    let now = itsm_http::now();
+    in_transaction(&*services.db, async |db| {
+        let problem = find_visible(db, &principal, id).await?;
+        principal.require_in(REPORT, &scopes_of(&problem))?;
+        etag::check(required.as_deref(), problem.version, &problem_number(id))?;
+        ensure_takes_changes(&problem)?;
+        // An incident the caller may not read is, to them, never linked: probing answers alike.
+        let missing = || {
+            ApiError::not_found(format_args!(
+                "a link from {} to incident {incident}",
+                problem_number(id)
+            ))
+        };
+        let incident_id = RecordKind::Incident
+            .parse_ref(&incident)
+            .map_err(|_| missing())?;
+        load_incident(db, incident_id)
+            .await?
+            .filter(|found| access(found).readable_by(&principal))
+            .ok_or_else(missing)?;
+        if !unlink_incident(db, problem.id, incident_id).await? {
+            return Err(missing());
+        }
+        touch_problem(db, problem.id, &now).await?;
+        let number = RecordKind::Incident.number_text(incident_id);
+        let change = Change::new("problem", problem.id, "unlink_incident")
+            .before(&json!({"incident": number}));
+        record(db, &principal, &change, &now).await?;
+        let problem = find_visible(db, &principal, id).await?;
+        respond(db, &problem, StatusCode::OK).await
+    })
     .await
+}
+
+/// Closed and cancelled problems are the record of what was done: their links stay as they are.
+fn ensure_takes_changes(problem: &Problem) -> Result<(), ApiError> {
+    if !problem.state.is_terminal() {
+        return Ok(());
+    }
+    Err(ApiError::Conflict {
+        detail: format!(
+            "{} is {}: its incidents no longer change",
+            problem_number(problem.id),
+            problem.state
+        ),
+    })
 }
 
 /// Links one incident the caller may read to the problem, within the caller's transaction;
@@ -110,15 +129,7 @@ pub async fn attach_incident(
     now: &str,
 ) -> Result<i64, ApiError> {
     principal.require_in(REPORT, &scopes_of(problem))?;
-    if problem.state.is_terminal() {
-        return Err(ApiError::Conflict {
-            detail: format!(
-                "{} is {}: it takes no more incidents",
-                problem_number(problem.id),
-                problem.state
-            ),
-        });
-    }
+    ensure_takes_changes(problem)?;
     let number = RecordKind::Incident.number_text(incident_id);
     let incident = load_incident(db, incident_id)
         .await?
@@ -126,6 +137,17 @@ pub async fn attach_incident(
         .ok_or_else(|| {
             ApiError::invalid_field(field, format!("there is no incident {number} you can see"))
         })?;
+    if let Some(customer) = &problem.customer
+        && incident.customer.as_ref() != Some(customer)
+    {
+        return Err(ApiError::invalid_field(
+            field,
+            format!(
+                "{number} is not an incident of {customer}, whose problem {} is",
+                problem_number(problem.id)
+            ),
+        ));
+    }
     require_in_contract(db, Process::Problem, incident.customer.as_deref()).await?;
     let Some(link_id) = link_incident(db, problem.id, &number, &principal.user, now).await? else {
         return Err(ApiError::Conflict {
@@ -135,6 +157,7 @@ pub async fn attach_incident(
             ),
         });
     };
+    touch_problem(db, problem.id, now).await?;
     let change = Change::new("problem", problem.id, "link_incident")
         .after(&json!({"incident": number, "link_id": link_id}));
     record(db, principal, &change, now).await?;

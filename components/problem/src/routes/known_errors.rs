@@ -3,13 +3,12 @@
 //! investigators, retired when no longer true. New incidents are matched against the active ones
 //! by the incident process when they are logged (the recurrence check).
 
-use super::read::visible_in;
 use super::{INVESTIGATE, READ, find_visible, scopes_of};
 use crate::store::known_errors::{
     KnownError, KnownErrorFilter, insert_known_error, list_known_errors, load_known_error,
     recurrences, save_known_error,
 };
-use crate::store::problems::{Problem, load_problem};
+use crate::store::problems::{Problem, load_problem, touch_problem};
 use crate::wire::{
     KnownErrorView, NewKnownErrorRequest, RetireRequest, UpdateKnownErrorRequest,
     known_error_number, problem_number,
@@ -38,10 +37,10 @@ pub async fn create(
     in_transaction(&*services.db, async |db| {
         let problem = problem_for(db, &principal, problem_id).await?;
         principal.require_in(INVESTIGATE, &scopes_of(&problem))?;
-        if problem.state.is_terminal() {
+        if !problem.state.is_open() {
             return Err(ApiError::Conflict {
                 detail: format!(
-                    "{} is {}: record known errors on open problems",
+                    "{} is {}: known errors are recorded while a problem is open",
                     problem_number(problem.id),
                     problem.state
                 ),
@@ -49,6 +48,7 @@ pub async fn create(
         }
         let mut known = new_record(&problem, request, &principal.user, &now)?;
         known.id = insert_known_error(db, &known).await?;
+        touch_problem(db, problem.id, &now).await?;
         record(
             db,
             &principal,
@@ -84,7 +84,7 @@ pub async fn list(
         state: query.parsed("state", KnownErrorState::parse)?,
         service: query.parsed("service", |t| Code::parse(t).map(|c| c.as_str().to_owned()))?,
         problem_id: query.parsed("problem", problem)?,
-        visible_in: visible_in(&principal)?,
+        visible_in: principal.reach(READ)?,
     };
     let db = &*services.db;
     let found = list_known_errors(db, &filter, page.after, page.limit).await?;
@@ -209,6 +209,7 @@ async fn change(
             return Err(ApiError::lost_race("the known error"));
         }
         next.version = current.version + 1;
+        touch_problem(db, problem.id, &now).await?;
         let audit = Change::new("known_error", current.id, action)
             .before(&current)
             .after(&next)

@@ -3,7 +3,7 @@
 //! back, or cancel. Ending a problem retires its active known errors.
 
 use super::{Audited, INVESTIGATE, modify, parse_id, scopes_of};
-use crate::store::changes::changes_of;
+use crate::store::changes::{TrackedChange, changes_of};
 use crate::store::known_errors::retire_all_of;
 use crate::store::problems::Problem;
 use crate::wire::{ProblemActionBody, problem_number};
@@ -12,6 +12,7 @@ use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use http::HeaderMap;
 use itsm_domain::problem::{ProblemAction, next_problem_state};
+use itsm_http::audit::{Change, record};
 use itsm_http::json::parse_optional_json;
 use itsm_http::{ApiError, Principal, Services};
 use itsm_store::Sql;
@@ -42,7 +43,7 @@ pub async fn act_on_problem(
         async |db, problem| {
             principal.require_in(INVESTIGATE, &scopes_of(problem))?;
             problem.state = next_problem_state(problem.state, action)?;
-            apply(db, problem, action, &body, &now).await
+            apply(db, &principal, problem, action, &body, &now).await
         },
     )
     .await
@@ -50,6 +51,7 @@ pub async fn act_on_problem(
 
 async fn apply(
     db: &impl Sql,
+    principal: &Principal,
     problem: &mut Problem,
     action: ProblemAction,
     body: &ProblemActionBody,
@@ -67,7 +69,7 @@ async fn apply(
                 .map(|n| n.as_str().to_owned())
                 .or_else(|| problem.solution.as_ref().map(|s| s.description.clone()));
             let why = format!("{} was resolved", problem_number(problem.id));
-            retire_all_of(db, problem.id, &why, now).await?;
+            retire_known_errors(db, principal, problem.id, &why, now).await?;
         }
         ProblemAction::Close => problem.closed_at = Some(now.to_owned()),
         // The fix did not hold: a new solution must be found and approved.
@@ -78,19 +80,66 @@ async fn apply(
             problem.resolution_notes = None;
         }
         ProblemAction::Cancel => {
+            ensure_no_open_change(db, problem).await?;
             problem.closed_at = Some(now.to_owned());
             problem.cancel_reason = reason.clone();
             let why = format!("{} was cancelled", problem_number(problem.id));
-            retire_all_of(db, problem.id, &why, now).await?;
+            retire_known_errors(db, principal, problem.id, &why, now).await?;
         }
     }
     Ok(())
 }
 
+/// Retires the problem's active known errors, each with its own audit entry.
+async fn retire_known_errors(
+    db: &impl Sql,
+    principal: &Principal,
+    problem_id: i64,
+    why: &str,
+    now: &str,
+) -> Result<(), ApiError> {
+    for id in retire_all_of(db, problem_id, why, now).await? {
+        let change = Change::new("known_error", id, "retire").reason(why);
+        record(db, principal, &change, now).await?;
+    }
+    Ok(())
+}
+
+/// A problem is not cancelled from under a change still on its way: change management must
+/// turn it down first, so no change is left open for a fix nobody wants.
+async fn ensure_no_open_change(db: &impl Sql, problem: &Problem) -> Result<(), ApiError> {
+    let open: Vec<String> = changes_of(db, &[problem.id])
+        .await?
+        .into_iter()
+        .filter(|c| c.is_open())
+        .map(|c| c.number)
+        .collect();
+    if open.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::Conflict {
+        detail: format!(
+            "{} has changes still open ({}); have them rejected or cancelled first",
+            problem_number(problem.id),
+            open.join(", ")
+        ),
+    })
+}
+
 /// A fix that goes in through change management is delivered once a change raised for it is
-/// implemented and none is still under way.
+/// implemented and none is still under way. Only changes raised since the current solution was
+/// approved count: after a reopen, the earlier fix's change proves nothing.
 async fn ensure_fix_delivered(db: &impl Sql, problem: &Problem) -> Result<(), ApiError> {
-    let changes = changes_of(db, &[problem.id]).await?;
+    let approved_at = problem
+        .solution
+        .as_ref()
+        .and_then(|s| s.decided_at.clone())
+        .unwrap_or_default();
+    let changes: Vec<TrackedChange> = changes_of(db, &[problem.id])
+        .await?
+        .into_iter()
+        .filter(|c| c.created_at >= approved_at)
+        .collect();
     let open: Vec<&str> = changes
         .iter()
         .filter(|c| c.is_open())

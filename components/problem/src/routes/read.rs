@@ -3,14 +3,13 @@
 //! a grant scoped to services or customers sees theirs.
 
 use super::{READ, find_visible, parse_id, respond, views};
-use crate::store::problems::{ProblemFilter, Reach, list_problems};
+use crate::store::problems::{ProblemFilter, list_problems};
 use crate::wire::ProblemView;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use http::StatusCode;
 use itsm_domain::Code;
-use itsm_domain::access::{Process, Scope, ScopeKind, Visibility};
 use itsm_domain::problem::ProblemState;
 use itsm_http::{ApiError, Principal, QueryParams, Services};
 
@@ -41,7 +40,7 @@ pub async fn list(
     )?;
     let page = query.page()?;
     let filter = ProblemFilter {
-        visible_in: visible_in(&principal)?,
+        visible_in: principal.reach(READ)?,
         ..filter_of(&query, &principal)?
     };
     let found = list_problems(&*services.db, &filter, page.after, page.limit).await?;
@@ -64,27 +63,4 @@ fn filter_of(query: &QueryParams, principal: &Principal) -> Result<ProblemFilter
         awaiting_approval: query.flag("awaiting_approval")?.unwrap_or(false),
         visible_in: None,
     })
-}
-
-/// The services and customers a scoped reader sees problems of; `None` for whoever sees all
-/// (including a process owner or manager of the problem process).
-pub fn visible_in(principal: &Principal) -> Result<Option<Reach>, ApiError> {
-    match principal.visibility(READ) {
-        Visibility::All => Ok(None),
-        Visibility::Nothing => Err(ApiError::forbidden(READ)),
-        Visibility::Only(scopes) if scopes.contains(&Scope::process(Process::Problem)) => Ok(None),
-        Visibility::Only(scopes) => {
-            let keys = |kind: ScopeKind| -> Vec<String> {
-                scopes
-                    .iter()
-                    .filter(|s| s.kind == kind)
-                    .map(|s| s.key.clone())
-                    .collect()
-            };
-            Ok(Some(Reach {
-                services: keys(ScopeKind::Service),
-                customers: keys(ScopeKind::Customer),
-            }))
-        }
-    }
 }

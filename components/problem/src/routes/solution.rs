@@ -132,7 +132,7 @@ fn awaiting_decision<'a>(
     let number = problem_number(problem.id);
     match problem.solution.as_mut() {
         Some(s) if s.status == SolutionStatus::Proposed => {
-            if s.proposed_by == principal.user && !principal.break_glass {
+            if s.proposed_by == principal.user {
                 return Err(ApiError::not_entitled(
                     "another member of the problem management team",
                     format!(

@@ -168,7 +168,8 @@ pub async fn linked_incidents(
         .collect()
 }
 
-/// How many incidents each of these problems causes.
+/// How many incidents each of these problems causes; security incidents, which only the security
+/// team sees, are not counted.
 pub async fn incident_counts(
     db: &impl Sql,
     problem_ids: &[i64],
@@ -179,9 +180,11 @@ pub async fn incident_counts(
     let rows = db
         .query(
             &format!(
-                "SELECT source_id, COUNT(*) AS linked FROM record_link
-                 WHERE source_kind = ? AND relation = ? AND target_kind = 'incident' AND source_id IN ({marks})
-                 GROUP BY source_id"
+                "SELECT l.source_id, COUNT(*) AS linked
+                 FROM record_link l JOIN incident i ON i.incident_id = CAST(SUBSTR(l.target, 4) AS INTEGER)
+                 WHERE l.source_kind = ? AND l.relation = ? AND l.target_kind = 'incident' AND i.security = 0
+                    AND l.source_id IN ({marks})
+                 GROUP BY l.source_id"
             ),
             &params,
         )

@@ -1,7 +1,7 @@
 //! The `known_error` table and the recurrence count kept beside it in `known_error_match`.
 
-use super::problems::Reach;
 use itsm_domain::problem::{KnownErrorState, MatchTerms};
+use itsm_http::reach::Reach;
 use itsm_store::{Row, Sql, StoreError, Value, to_json};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -172,7 +172,7 @@ pub async fn list_known_errors(
         params.push(problem.into());
     }
     if let Some(reach) = &filter.visible_in {
-        let (sql, values) = reach.condition();
+        let (sql, values) = reach.condition("service_code", "customer");
         clauses.push(format!(
             "problem_id IN (SELECT problem_id FROM problem WHERE {sql})"
         ));
@@ -222,7 +222,8 @@ pub async fn retire_all_of(
     Ok(ids)
 }
 
-/// How many incidents matched each of these known errors when they were logged.
+/// How many incidents matched each of these known errors when they were logged (security
+/// incidents, which only the security team sees, left out).
 pub async fn recurrences(
     db: &impl Sql,
     known_error_ids: &[i64],
@@ -232,8 +233,9 @@ pub async fn recurrences(
     let rows = db
         .query(
             &format!(
-                "SELECT known_error_id, COUNT(*) AS matched, MAX(matched_at) AS last_matched_at
-                 FROM known_error_match WHERE known_error_id IN ({marks}) GROUP BY known_error_id"
+                "SELECT m.known_error_id, COUNT(*) AS matched, MAX(m.matched_at) AS last_matched_at
+                 FROM known_error_match m JOIN incident i USING (incident_id)
+                 WHERE m.known_error_id IN ({marks}) AND i.security = 0 GROUP BY m.known_error_id"
             ),
             &params,
         )

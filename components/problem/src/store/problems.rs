@@ -3,6 +3,7 @@
 
 use itsm_domain::incident::Priority;
 use itsm_domain::problem::{AnalysisMethod, ProblemState, RootCauseCategory, SolutionStatus};
+use itsm_http::reach::Reach;
 use itsm_store::{Row, Sql, StoreError, Value, to_json};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -183,29 +184,15 @@ pub async fn save_problem(
     Ok(changed == 1)
 }
 
-/// The services and customers a reader with scoped grants sees the problems of.
-#[derive(Debug, Default, Clone)]
-pub struct Reach {
-    pub services: Vec<String>,
-    pub customers: Vec<String>,
-}
-
-impl Reach {
-    /// The SQL condition on a problem's `service_code` and `customer` columns, with its values.
-    pub fn condition(&self) -> (String, Vec<Value>) {
-        let sql = format!(
-            "(service_code IN ({}) OR customer IN ({}))",
-            itsm_store::placeholders(self.services.len()),
-            itsm_store::placeholders(self.customers.len())
-        );
-        let values = self
-            .services
-            .iter()
-            .chain(&self.customers)
-            .map(Value::from)
-            .collect();
-        (sql, values)
-    }
+/// Bumps the version of a problem whose answer changed through another table (a link, a change
+/// raised, a known error), so its `ETag` changes with what it shows.
+pub async fn touch_problem(db: &impl Sql, id: i64, now: &str) -> Result<(), StoreError> {
+    db.execute(
+        "UPDATE problem SET version = version + 1, updated_at = ? WHERE problem_id = ?",
+        &[now.into(), id.into()],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Which problems a list shows.
@@ -254,7 +241,7 @@ pub async fn list_problems(
         clauses.push("json_extract(solution, '$.status') = 'proposed'".to_owned());
     }
     if let Some(reach) = &filter.visible_in {
-        let (sql, values) = reach.condition();
+        let (sql, values) = reach.condition("service_code", "customer");
         clauses.push(sql);
         params.extend(values);
     }

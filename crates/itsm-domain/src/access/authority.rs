@@ -350,6 +350,39 @@ pub static AUTHORITIES: &[AuthorityDef] = &[
         ],
     },
     AuthorityDef {
+        name: names::KNOWLEDGE_READ,
+        process: Process::Knowledge,
+        description: "Read the knowledge base; a customer contact only the published articles meant for customers.",
+        source: "[002 §6.3]; [004-13] (readers inferred)",
+        holders: STAFF_AUDITORS_AND_CUSTOMERS,
+    },
+    AuthorityDef {
+        name: names::KNOWLEDGE_WRITE,
+        process: Process::Knowledge,
+        description: "Write and revise knowledge articles (solutions to common problems, best practices, fault-handling procedures) and link them to problems, known errors and services.",
+        source: "[002 §6.3 item 3] (holders inferred)",
+        holders: &[
+            Role::ServiceDesk,
+            Role::Practitioner,
+            Role::ProblemManager,
+            Role::ChangeManager,
+            Role::ProcessOwner,
+            Role::ProcessManager,
+        ],
+    },
+    AuthorityDef {
+        name: names::KNOWLEDGE_PUBLISH,
+        process: Process::Knowledge,
+        description: "Publish, review and retire knowledge articles; a process owner or manager for the knowledge process.",
+        source: "[002 §6.3 item 3] regular update (holders inferred)",
+        holders: &[
+            Role::SmManager,
+            Role::ProblemManager,
+            Role::ProcessOwner,
+            Role::ProcessManager,
+        ],
+    },
+    AuthorityDef {
         name: names::SLA_WRITE,
         process: Process::ServiceLevel,
         description: "Negotiate and define SLA terms.",
@@ -559,6 +592,9 @@ pub mod names {
     pub const PROBLEM_INVESTIGATE: &str = "problem.investigate";
     pub const PROBLEM_REPORT: &str = "problem.report";
     pub const PROBLEM_READ: &str = "problem.read";
+    pub const KNOWLEDGE_READ: &str = "knowledge.read";
+    pub const KNOWLEDGE_WRITE: &str = "knowledge.write";
+    pub const KNOWLEDGE_PUBLISH: &str = "knowledge.publish";
     pub const SLA_WRITE: &str = "sla.write";
     pub const SLA_SIGN: &str = "sla.sign";
     pub const SLA_APPROVE: &str = "sla.approve";
@@ -616,6 +652,9 @@ pub mod names {
         PROBLEM_INVESTIGATE,
         PROBLEM_REPORT,
         PROBLEM_READ,
+        KNOWLEDGE_READ,
+        KNOWLEDGE_WRITE,
+        KNOWLEDGE_PUBLISH,
         SLA_WRITE,
         SLA_SIGN,
         SLA_APPROVE,

@@ -1,0 +1,102 @@
+//! What an article documents: `record_link` rows from the article (relation `documents`) to
+//! problems, known errors and services, replaced as a whole when the article's links change.
+
+use itsm_domain::link::{Relation, TargetKind};
+use itsm_store::{Sql, StoreError};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+const SOURCE: &str = "article";
+
+/// What an article documents, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Documented {
+    /// Problem numbers (PRB0000001).
+    pub problems: Vec<String>,
+    /// Known error numbers (KE0000001).
+    pub known_errors: Vec<String>,
+    /// Service codes.
+    pub services: Vec<String>,
+}
+
+impl Documented {
+    fn targets(&self) -> impl Iterator<Item = (TargetKind, &String)> {
+        let problems = self.problems.iter().map(|t| (TargetKind::Problem, t));
+        let known_errors = self
+            .known_errors
+            .iter()
+            .map(|t| (TargetKind::KnownError, t));
+        let services = self.services.iter().map(|t| (TargetKind::Service, t));
+        problems.chain(known_errors).chain(services)
+    }
+}
+
+pub async fn documented_by(db: &impl Sql, article_id: i64) -> Result<Documented, StoreError> {
+    let rows = db
+        .query(
+            "SELECT target_kind, target FROM record_link
+             WHERE source_kind = ? AND source_id = ? AND relation = ? ORDER BY link_id",
+            &[
+                SOURCE.into(),
+                article_id.into(),
+                Relation::Documents.as_str().into(),
+            ],
+        )
+        .await?;
+    let mut documented = Documented::default();
+    for row in rows.iter() {
+        let target: String = row.get("target")?;
+        match row.parsed("target_kind", TargetKind::parse)? {
+            TargetKind::Problem => documented.problems.push(target),
+            TargetKind::KnownError => documented.known_errors.push(target),
+            _ => documented.services.push(target),
+        }
+    }
+    Ok(documented)
+}
+
+/// Replaces what the article documents.
+pub async fn replace_links(
+    db: &impl Sql,
+    article_id: i64,
+    documented: &Documented,
+    by: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    db.execute(
+        "DELETE FROM record_link WHERE source_kind = ? AND source_id = ? AND relation = ?",
+        &[
+            SOURCE.into(),
+            article_id.into(),
+            Relation::Documents.as_str().into(),
+        ],
+    )
+    .await?;
+    for (kind, target) in documented.targets() {
+        db.execute(
+            "INSERT INTO record_link (source_kind, source_id, relation, target_kind, target, created_at, created_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            &[
+                SOURCE.into(),
+                article_id.into(),
+                Relation::Documents.as_str().into(),
+                kind.as_str().into(),
+                target.as_str().into(),
+                now.into(),
+                by.into(),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether a record of this kind and id exists (a problem or a known error).
+pub async fn record_exists(db: &impl Sql, kind: TargetKind, id: i64) -> Result<bool, StoreError> {
+    let sql = match kind {
+        TargetKind::Problem => "SELECT 1 AS found FROM problem WHERE problem_id = ?",
+        TargetKind::KnownError => "SELECT 1 AS found FROM known_error WHERE known_error_id = ?",
+        _ => return Ok(false),
+    };
+    Ok(!db.query(sql, &[id.into()]).await?.is_empty())
+}
