@@ -162,7 +162,22 @@ async fn articles_are_published_in_versions_and_customers_see_only_theirs() {
     )
     .await;
 
-    // A revision waits for the next version; readers keep the published one.
+    // A revision waits for the next version; readers keep the published one, and its tag.
+    let before = app.get_as(&contact, path).await;
+    let customer_tag = before.headers().get("etag").cloned().expect("an ETag");
+    json_with(before, 200).await;
+    json_with(
+        send(
+            &app,
+            &desk,
+            Method::PATCH,
+            path,
+            json!({"services": ["desktop-om"]}),
+        )
+        .await,
+        200,
+    )
+    .await;
     let revised = json_with(
         send(
             &app,
@@ -176,7 +191,18 @@ async fn articles_are_published_in_versions_and_customers_see_only_theirs() {
     )
     .await;
     assert_eq!(revised["unpublished_changes"], true);
-    let seen = json_with(app.get_as(&contact, path).await, 200).await;
+    let unchanged = app.get_as(&contact, path).await;
+    assert_eq!(
+        unchanged.headers().get("etag"),
+        Some(&customer_tag),
+        "drafts do not show"
+    );
+    let seen = json_with(unchanged, 200).await;
+    assert_eq!(
+        seen["services"],
+        json!(["network-om"]),
+        "links reach customers when published"
+    );
     assert!(
         !seen["body"]["en"]
             .as_str()
@@ -256,7 +282,60 @@ async fn articles_are_published_in_versions_and_customers_see_only_theirs() {
     .await;
     assert_eq!(by_problem["items"].as_array().map(Vec::len), Some(1));
 
-    // Reviews keep it current; an overdue review shows in the list.
+    // Customers filter what they are shown, never what only staff know of.
+    for staff_only in [
+        format!("problem={prb}"),
+        "review_overdue=true".to_owned(),
+        "audience=internal".to_owned(),
+    ] {
+        let refused = problem(
+            app.get_as(
+                &contact,
+                &format!("/api/v1/knowledge/articles?{staff_only}"),
+            )
+            .await,
+            400,
+        )
+        .await;
+        assert_eq!(
+            refused["errors"][0]["field"],
+            staff_only.split('=').next().unwrap_or_default()
+        );
+    }
+    let by_service = json_with(
+        app.get_as(&contact, "/api/v1/knowledge/articles?service=desktop-om")
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        by_service["items"][0]["number"], "KB0000001",
+        "the published version's services"
+    );
+    let missing = problem(
+        app.get_as(&contact, "/api/v1/knowledge/articles/KB0000099/versions")
+            .await,
+        404,
+    )
+    .await;
+    let hidden = problem(
+        app.get_as(&contact, "/api/v1/knowledge/articles/KB0000002/versions")
+            .await,
+        404,
+    )
+    .await;
+    assert_eq!(
+        missing["detail"]
+            .as_str()
+            .map(|d| d.replace("KB0000099", "KB")),
+        hidden["detail"]
+            .as_str()
+            .map(|d| d.replace("KB0000002", "KB")),
+        "an internal article answers like a missing one"
+    );
+
+    // Reviews keep it current; an overdue review shows in the list, and on its due day it is
+    // not overdue yet.
     let db = rusqlite::Connection::open(app.sqlite_path()).expect("open the database");
     db.execute(
         "UPDATE knowledge_article SET review_due = '2026-01-01' WHERE article_id = 1",
@@ -283,6 +362,42 @@ async fn articles_are_published_in_versions_and_customers_see_only_theirs() {
             reviewed["review_overdue"].as_bool()
         ),
         (Some("lee"), Some(false))
+    );
+
+    let today: String = db
+        .query_row("SELECT strftime('%Y-%m-%d', 'now')", [], |row| row.get(0))
+        .expect("today");
+    db.execute(
+        "UPDATE knowledge_article SET review_due = ?1 WHERE article_id = 1",
+        [&today],
+    )
+    .expect("due today");
+    let due = json_with(app.get_as(&desk, path).await, 200).await;
+    assert_eq!(due["review_overdue"], false, "due today is not overdue");
+
+    // A draft may be retired too.
+    json_with(
+        app.post_as(&desk, "/api/v1/knowledge/articles", &internal)
+            .await,
+        201,
+    )
+    .await;
+    let dropped = json_with(
+        app.post_as(
+            &editor,
+            "/api/v1/knowledge/articles/KB0000003/retire",
+            &json!({"reason": "Duplicate"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            dropped["state"].as_str(),
+            dropped["published_version"].as_i64()
+        ),
+        (Some("retired"), None)
     );
 
     // Retired, it leaves the customers' view and changes no more.

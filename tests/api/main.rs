@@ -18,4 +18,5 @@ mod problems;
 mod request_closure;
 mod requests;
 mod retries;
+mod search;
 mod security_incidents;

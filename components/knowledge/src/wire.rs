@@ -96,7 +96,7 @@ pub struct ArticleView {
     pub documents: Documented,
     /// Whether the working copy differs from the published version.
     pub unpublished_changes: bool,
-    /// Whether it is published and its review date has passed.
+    /// Whether it is published and its review date has passed (`today` is `YYYY-MM-DD`).
     pub review_overdue: bool,
 }
 
@@ -108,7 +108,7 @@ pub struct PublishedArticle {
     pub version_number: i64,
     #[serde(flatten)]
     pub content: Content,
-    /// Services it is about.
+    /// Services it is about, as published.
     pub services: Vec<String>,
     pub published_at: String,
 }
@@ -150,13 +150,13 @@ impl ArticleView {
 }
 
 impl PublishedArticle {
-    pub fn new(version: &PublishedVersion, services: Vec<String>) -> Self {
+    pub fn new(version: &PublishedVersion) -> Self {
         PublishedArticle {
             number: article_number(version.article_id),
             id: version.article_id,
             version_number: version.version_number,
             content: version.content.clone(),
-            services,
+            services: version.services.clone(),
             published_at: version.published_at.clone(),
         }
     }

@@ -57,6 +57,11 @@ pub const COMPONENTS: &[Component] = &[
         describe: knowledge::openapi::describe,
         route_table: knowledge::route_table,
     },
+    Component {
+        name: "search",
+        describe: search::openapi::describe,
+        route_table: search::route_table,
+    },
 ];
 
 /// The document, as a value.

@@ -77,6 +77,17 @@ impl FromValue for u32 {
         u32::try_from(i).map_err(|_| format!("{i} is out of range"))
     }
 }
+/// Reals, and integers read as reals (SQLite returns `0.0` computed from integers as either).
+impl FromValue for f64 {
+    fn from_value(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Real(r) => Ok(*r),
+            #[allow(clippy::cast_precision_loss)]
+            Value::Integer(i) => Ok(*i as f64),
+            other => Err(format!("expected a number, found {other:?}")),
+        }
+    }
+}
 impl FromValue for bool {
     fn from_value(value: &Value) -> Result<Self, String> {
         Ok(i64::from_value(value)? != 0)

@@ -4,6 +4,7 @@
 
 use super::{Audited, PUBLISH, latest_version, modify, parse_id, scope};
 use crate::store::articles::{PublishedVersion, insert_version};
+use crate::store::links::documented_by;
 use crate::wire::{PublishRequest, RetireRequest, ReviewRequest, article_number};
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
@@ -56,12 +57,14 @@ pub async fn publish(
                 ));
             }
             let number = latest.map_or(1, |v| v.version_number + 1);
+            let services = documented_by(db, article.id).await?.services;
             insert_version(
                 db,
                 &PublishedVersion {
                     article_id: article.id,
                     version_number: number,
                     content: article.content.clone(),
+                    services,
                     change_note: note.clone(),
                     published_at: now.clone(),
                     published_by: principal.user.clone(),
@@ -71,7 +74,7 @@ pub async fn publish(
             article.state = ArticleState::Published;
             article.published_version = Some(number);
             article.review_due = Some(due.to_string());
-            Ok(true)
+            Ok(())
         },
     )
     .await
@@ -110,7 +113,7 @@ pub async fn review(
             article.last_reviewed_at = Some(now.clone());
             article.last_reviewed_by = Some(principal.user.clone());
             article.review_due = Some(due.to_string());
-            Ok(false)
+            Ok(())
         },
     )
     .await
@@ -142,7 +145,7 @@ pub async fn retire(
             }
             article.state = ArticleState::Retired;
             article.retired_reason = Some(reason.to_owned());
-            Ok(false)
+            Ok(())
         },
     )
     .await

@@ -7,18 +7,21 @@ pub mod read;
 pub mod write;
 
 use crate::store::articles::{self, Article, PublishedVersion, versions_of};
-use crate::store::links::{Documented, documented_by, record_exists};
+use crate::store::links::{Documented, documented_by, problem_scope};
 use crate::wire::{ArticleAnswer, ArticleView, PublishedArticle, article_number};
 use axum::response::Response;
 use http::{HeaderMap, StatusCode};
+use itsm_domain::access::names::PROBLEM_READ;
 use itsm_domain::access::{Process, Scope};
 use itsm_domain::knowledge::{ArticleAudience, ArticleState};
 use itsm_domain::link::TargetKind;
 use itsm_domain::{RecordKind, parse_code};
 use itsm_http::audit::{Change, record};
 use itsm_http::references::ensure_service_open;
+use itsm_http::time::day_of;
 use itsm_http::{ApiError, Principal, etag};
 use itsm_store::{Sql, in_transaction};
+use serde::Serialize;
 
 /// Authorities of the knowledge process, granted to roles by `itsm_domain::access`.
 pub use itsm_domain::access::names::{
@@ -86,17 +89,14 @@ pub async fn answer(
             article,
             documents,
             published.as_ref(),
-            &itsm_http::now(),
+            &day_of(&itsm_http::now()).to_string(),
         )))),
         Reader::Customer => match published {
             Some(version)
                 if article.state == ArticleState::Published
                     && version.content.audience == ArticleAudience::Customer =>
             {
-                Ok(ArticleAnswer::Customer(PublishedArticle::new(
-                    &version,
-                    documents.services,
-                )))
+                Ok(ArticleAnswer::Customer(PublishedArticle::new(&version)))
             }
             _ => Err(ApiError::not_found(format_args!(
                 "article {}",
@@ -116,63 +116,122 @@ pub async fn respond(
     let shown = answer(db, reader, article).await?;
     let location = (status == StatusCode::CREATED)
         .then(|| format!("/api/v1/knowledge/articles/{}", article.id));
-    Ok(etag::respond(&shown, article.version, status, location))
+    Ok(etag::respond(
+        &shown,
+        tag_of(reader, article),
+        status,
+        location,
+    ))
 }
 
-/// The checked targets of an article's links: problems and known errors that exist, services the
-/// catalogue knows and has not retired; each bad one named by its field and position.
+/// The version an answer's `ETag` is made from: the row's for staff; for customers the
+/// published version's, so drafts and reviews behind the scenes neither show nor break caches.
+pub fn tag_of(reader: Reader, article: &Article) -> i64 {
+    match reader {
+        Reader::Staff => article.version,
+        Reader::Customer => article.published_version.unwrap_or_default(),
+    }
+}
+
+/// One list of an article's link targets, checked: problems and known errors that exist and
+/// the caller may read (any other is "not there"), services the catalogue knows and has not
+/// retired; each bad one named by `field` and position.
+pub async fn checked_targets(
+    db: &impl Sql,
+    principal: &Principal,
+    kind: TargetKind,
+    field: &str,
+    list: &[String],
+) -> Result<Vec<String>, ApiError> {
+    const MAX: usize = 50;
+    if list.len() > MAX {
+        return Err(ApiError::invalid_field(field, format!("at most {MAX}")));
+    }
+    let mut targets: Vec<String> = Vec::with_capacity(list.len());
+    for (i, text) in list.iter().enumerate() {
+        let at = format!("{field}[{i}]");
+        let target = match kind.record_kind() {
+            Some(record) => {
+                let id = record
+                    .parse_ref(text.trim())
+                    .map_err(|message| ApiError::invalid_field(&at, message))?;
+                let number = record.number_text(id);
+                if !problem_visible(db, principal, kind, id).await? {
+                    return Err(ApiError::invalid_field(
+                        &at,
+                        format!("there is no {kind} {number} you can see"),
+                    ));
+                }
+                number
+            }
+            None => {
+                let code = parse_code(text.trim()).map_err(|m| ApiError::invalid_field(&at, m))?;
+                ensure_service_open(db, &code, &at).await?;
+                code
+            }
+        };
+        if targets.contains(&target) {
+            return Err(ApiError::invalid_field(
+                &at,
+                format!("names {target} twice"),
+            ));
+        }
+        targets.push(target);
+    }
+    Ok(targets)
+}
+
+/// Whether the problem (or the known error's problem) exists and the caller may read it.
+async fn problem_visible(
+    db: &impl Sql,
+    principal: &Principal,
+    kind: TargetKind,
+    id: i64,
+) -> Result<bool, ApiError> {
+    let Some((service, customer)) = problem_scope(db, kind, id).await? else {
+        return Ok(false);
+    };
+    let scopes = [Scope::process(Process::Problem), Scope::service(&service)]
+        .into_iter()
+        .chain(customer.as_deref().map(Scope::customer))
+        .collect::<Vec<_>>();
+    Ok(principal.may(PROBLEM_READ, &scopes))
+}
+
+/// Every target list of a new article, checked.
 pub async fn checked_documents(
     db: &impl Sql,
+    principal: &Principal,
     problems: &[String],
     known_errors: &[String],
     services: &[String],
 ) -> Result<Documented, ApiError> {
-    const MAX: usize = 50;
-    let mut documented = Documented::default();
-    for (field, list, kind) in [
-        ("problems", problems, TargetKind::Problem),
-        ("known_errors", known_errors, TargetKind::KnownError),
-        ("services", services, TargetKind::Service),
-    ] {
-        if list.len() > MAX {
-            return Err(ApiError::invalid_field(field, format!("at most {MAX}")));
-        }
-        for (i, text) in list.iter().enumerate() {
-            let at = format!("{field}[{i}]");
-            let target = match kind.record_kind() {
-                Some(record) => {
-                    let id = record
-                        .parse_ref(text.trim())
-                        .map_err(|message| ApiError::invalid_field(&at, message))?;
-                    if !record_exists(db, kind, id).await? {
-                        return Err(ApiError::invalid_field(
-                            &at,
-                            format!("there is no {kind} {}", record.number_text(id)),
-                        ));
-                    }
-                    record.number_text(id)
-                }
-                None => {
-                    let code = parse_code(text).map_err(|m| ApiError::invalid_field(&at, m))?;
-                    ensure_service_open(db, &code, &at).await?;
-                    code
-                }
-            };
-            let slot = match kind {
-                TargetKind::Problem => &mut documented.problems,
-                TargetKind::KnownError => &mut documented.known_errors,
-                _ => &mut documented.services,
-            };
-            if slot.contains(&target) {
-                return Err(ApiError::invalid_field(
-                    &at,
-                    format!("names {target} twice"),
-                ));
-            }
-            slot.push(target);
-        }
+    Ok(Documented {
+        problems: checked_targets(db, principal, TargetKind::Problem, "problems", problems).await?,
+        known_errors: checked_targets(
+            db,
+            principal,
+            TargetKind::KnownError,
+            "known_errors",
+            known_errors,
+        )
+        .await?,
+        services: checked_targets(db, principal, TargetKind::Service, "services", services).await?,
+    })
+}
+
+/// An article with what it documents, as the audit trail records it.
+#[derive(Serialize)]
+pub struct Snapshot<'a> {
+    #[serde(flatten)]
+    article: &'a Article,
+    documents: &'a Documented,
+}
+
+impl<'a> Snapshot<'a> {
+    pub fn of(article: &'a Article, documents: &'a Documented) -> Self {
+        Self { article, documents }
     }
-    Ok(documented)
 }
 
 /// What one change did, for the audit trail.
@@ -191,7 +250,7 @@ pub async fn modify<D: Sql>(
     id: i64,
     headers: &HeaderMap,
     audited: Audited<'_>,
-    change: impl AsyncFnOnce(&D, &mut Article) -> Result<bool, ApiError>,
+    change: impl AsyncFnOnce(&D, &mut Article) -> Result<(), ApiError>,
 ) -> Result<Response, ApiError> {
     let reader = reader(principal)?;
     let required = etag::if_match(headers)?;
@@ -204,9 +263,11 @@ pub async fn modify<D: Sql>(
             return Err(ApiError::forbidden(WRITE));
         }
         etag::check(required.as_deref(), current.version, &article_number(id))?;
+        let links_before = documented_by(db, id).await?;
         let mut next = current.clone();
-        let links_changed = change(db, &mut next).await?;
-        if next == current && !links_changed {
+        change(db, &mut next).await?;
+        let links_after = documented_by(db, id).await?;
+        if next == current && links_after == links_before {
             return respond(db, reader, &current, StatusCode::OK).await;
         }
         next.updated_at = now.clone();
@@ -216,8 +277,8 @@ pub async fn modify<D: Sql>(
         }
         next.version = current.version + 1;
         let change = Change::new("knowledge_article", id, audited.action)
-            .before(&current)
-            .after(&next)
+            .before(&Snapshot::of(&current, &links_before))
+            .after(&Snapshot::of(&next, &links_after))
             .reason(audited.reason);
         record(db, principal, &change, &now).await?;
         respond(db, reader, &next, StatusCode::OK).await

@@ -1,7 +1,7 @@
 //! `GET /api/v1/knowledge/articles[/{id}]` and its versions: staff see working copies, drafts
 //! and history; customers see the latest published version of articles meant for them.
 
-use super::{Reader, answer, find, parse_id, reader};
+use super::{Reader, answer, find, parse_id, reader, tag_of};
 use crate::store::articles::{ArticleFilter, PublishedVersion, list_articles, versions_of};
 use crate::wire::{ArticleAnswer, article_number};
 use axum::Json;
@@ -25,7 +25,12 @@ pub async fn get_article(
     let db = &*services.db;
     let article = find(db, parse_id(&id)?).await?;
     let shown = answer(db, reader, &article).await?;
-    Ok(etag::respond(&shown, article.version, StatusCode::OK, None))
+    Ok(etag::respond(
+        &shown,
+        tag_of(reader, &article),
+        StatusCode::OK,
+        None,
+    ))
 }
 
 pub async fn list(
@@ -49,6 +54,21 @@ pub async fn list(
     let page = query.page()?;
     let mut filter = filter_of(&query)?;
     if reader == Reader::Customer {
+        // Customers filter what they are shown, never what only staff know of.
+        for staff_only in [
+            "state",
+            "audience",
+            "problem",
+            "known_error",
+            "review_overdue",
+        ] {
+            if query.get(staff_only).is_some() {
+                return Err(ApiError::bad_field(
+                    staff_only,
+                    "is not a filter of the published articles customers read",
+                ));
+            }
+        }
         filter.customer_visible = true;
     }
     let db = &*services.db;
@@ -106,9 +126,9 @@ pub async fn list_versions(
     Extension(principal): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Json<Items<PublishedVersion>>, ApiError> {
+    ensure_staff(&principal, &id)?;
     let db = &*services.db;
     let article = find(db, parse_id(&id)?).await?;
-    ensure_staff(&principal, article.id)?;
     Ok(Json(Items::new(versions_of(db, article.id, None).await?)))
 }
 
@@ -117,9 +137,9 @@ pub async fn get_version(
     Extension(principal): Extension<Principal>,
     Path((id, number)): Path<(String, String)>,
 ) -> Result<Json<PublishedVersion>, ApiError> {
+    ensure_staff(&principal, &id)?;
     let db = &*services.db;
     let article = find(db, parse_id(&id)?).await?;
-    ensure_staff(&principal, article.id)?;
     let missing = || {
         ApiError::not_found(format_args!(
             "version {number} of {}",
@@ -134,13 +154,13 @@ pub async fn get_version(
         .ok_or_else(missing)
 }
 
-/// An article's history is the support teams'; to customers it is not there.
-fn ensure_staff(principal: &Principal, id: i64) -> Result<(), ApiError> {
+/// An article's history is the support teams'; to customers no history is there, whatever the
+/// article, so the answer tells them nothing about which articles exist.
+fn ensure_staff(principal: &Principal, id: &str) -> Result<(), ApiError> {
     match reader(principal)? {
         Reader::Staff => Ok(()),
         Reader::Customer => Err(ApiError::not_found(format_args!(
-            "the versions of {}",
-            article_number(id)
+            "the version history of article {id}"
         ))),
     }
 }

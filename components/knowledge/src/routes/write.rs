@@ -1,7 +1,9 @@
 //! `POST /api/v1/knowledge/articles` and `PATCH …/{id}`: writing an article's working copy and
 //! what it documents. Readers see none of it until it is published.
 
-use super::{Audited, Reader, WRITE, checked_documents, modify, parse_id, respond, scope};
+use super::{
+    Audited, Reader, WRITE, checked_documents, checked_targets, modify, parse_id, respond, scope,
+};
 use crate::store::articles::{Article, Content, insert_article};
 use crate::store::links::{documented_by, replace_links};
 use crate::wire::{NewArticleRequest, UpdateArticleRequest, article_number};
@@ -9,6 +11,7 @@ use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use http::{HeaderMap, StatusCode};
 use itsm_domain::knowledge::ArticleState;
+use itsm_domain::link::TargetKind;
 use itsm_http::audit::{Change, record};
 use itsm_http::{ApiError, ApiJson, Principal, Services};
 use itsm_store::in_transaction;
@@ -23,6 +26,7 @@ pub async fn create_article(
     in_transaction(&*services.db, async |db| {
         let documents = checked_documents(
             db,
+            &principal,
             &request.problems,
             &request.known_errors,
             &request.services,
@@ -87,7 +91,7 @@ pub async fn update_article(
                     ),
                 });
             }
-            let links_changed = relink(db, &principal, article.id, &request, &now).await?;
+            relink(db, &principal, article.id, &request, &now).await?;
             let content = &mut article.content;
             if let Some(title) = request.title {
                 content.title = title;
@@ -104,37 +108,48 @@ pub async fn update_article(
             if let Some(audience) = request.audience {
                 content.audience = audience;
             }
-            Ok(links_changed)
+            Ok(())
         },
     )
     .await
 }
 
-/// Replaces the lists the request gives, keeping the others; whether anything changed.
+/// Replaces the lists the request gives, checking only those; the others stay as they are.
 async fn relink(
     db: &impl itsm_store::Sql,
     principal: &Principal,
     id: i64,
     request: &UpdateArticleRequest,
     now: &str,
-) -> Result<bool, ApiError> {
+) -> Result<(), ApiError> {
     if request.problems.is_none() && request.known_errors.is_none() && request.services.is_none() {
-        return Ok(false);
+        return Ok(());
     }
-    let before = documented_by(db, id).await?;
-    let pick = |given: &Option<Vec<String>>, kept: &Vec<String>| {
-        given.clone().unwrap_or_else(|| kept.clone())
-    };
-    let after = checked_documents(
-        db,
-        &pick(&request.problems, &before.problems),
-        &pick(&request.known_errors, &before.known_errors),
-        &pick(&request.services, &before.services),
-    )
-    .await?;
-    if after == before {
-        return Ok(false);
+    let mut documents = documented_by(db, id).await?;
+    for (kind, field, given, slot) in [
+        (
+            TargetKind::Problem,
+            "problems",
+            &request.problems,
+            &mut documents.problems,
+        ),
+        (
+            TargetKind::KnownError,
+            "known_errors",
+            &request.known_errors,
+            &mut documents.known_errors,
+        ),
+        (
+            TargetKind::Service,
+            "services",
+            &request.services,
+            &mut documents.services,
+        ),
+    ] {
+        if let Some(list) = given {
+            *slot = checked_targets(db, principal, kind, field, list).await?;
+        }
     }
-    replace_links(db, id, &after, &principal.user, now).await?;
-    Ok(true)
+    replace_links(db, id, &documents, &principal.user, now).await?;
+    Ok(())
 }

@@ -54,6 +54,8 @@ pub struct PublishedVersion {
     pub version_number: i64,
     #[serde(flatten)]
     pub content: Content,
+    /// The services it is about, as published (what customers are shown).
+    pub services: Vec<String>,
     pub change_note: Option<String>,
     pub published_at: String,
     pub published_by: String,
@@ -166,14 +168,15 @@ pub async fn insert_version(db: &impl Sql, v: &PublishedVersion) -> Result<(), S
     let mut values: Vec<Value> = vec![v.article_id.into(), v.version_number.into()];
     values.extend(content_values(&v.content)?);
     values.extend([
+        to_json(&v.services)?.into(),
         v.change_note.as_deref().into(),
         v.published_at.as_str().into(),
         v.published_by.as_str().into(),
     ]);
     db.execute(
         "INSERT INTO knowledge_article_version (article_id, version_number, title, summary, body, category, audience,
-            change_note, published_at, published_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            services, change_note, published_at, published_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         &values,
     )
     .await?;
@@ -197,8 +200,8 @@ pub async fn versions_of(
     let rows = db
         .query(
             &format!(
-                "SELECT article_id, version_number, title, summary, body, category, audience, change_note,
-                    published_at, published_by
+                "SELECT article_id, version_number, title, summary, body, category, audience, services,
+                    change_note, published_at, published_by
                  FROM knowledge_article_version WHERE article_id = ? {only} ORDER BY version_number DESC"
             ),
             &params,
@@ -210,6 +213,7 @@ pub async fn versions_of(
                 article_id: row.get("article_id")?,
                 version_number: row.get("version_number")?,
                 content: content_from_row(&row)?,
+                services: row.json("services")?,
                 change_note: row.get("change_note")?,
                 published_at: row.get("published_at")?,
                 published_by: row.get("published_by")?,
@@ -228,7 +232,8 @@ pub struct ArticleFilter {
     pub documents: Option<(&'static str, String)>,
     /// Only published articles whose review fell due before this day (`YYYY-MM-DD`).
     pub review_due_before: Option<String>,
-    /// Only articles whose published version is meant for customers (a customer's view).
+    /// A customer's view: only articles whose published version is meant for customers, the
+    /// category and service filters applied to that version rather than the working copy.
     pub customer_visible: bool,
 }
 
@@ -251,7 +256,9 @@ pub async fn list_articles(
     if let Some(audience) = filter.audience {
         add("audience = ?", audience.as_str().into());
     }
-    if let Some(category) = &filter.category {
+    if let Some(category) = &filter.category
+        && !filter.customer_visible
+    {
         add("category = ?", category.as_str().into());
     }
     if let Some(day) = &filter.review_due_before {
@@ -261,14 +268,27 @@ pub async fn list_articles(
         );
     }
     if filter.customer_visible {
-        clauses.push(
+        let mut version = String::from(
             "state = 'published' AND EXISTS (SELECT 1 FROM knowledge_article_version v
                 WHERE v.article_id = a.article_id AND v.version_number = a.published_version
-                AND v.audience = 'customer')"
-                .to_owned(),
+                AND v.audience = 'customer'",
         );
+        if let Some(category) = &filter.category {
+            version.push_str(" AND v.category = ?");
+            params.push(category.as_str().into());
+        }
+        if let Some((_, service)) = &filter.documents {
+            version.push_str(" AND EXISTS (SELECT 1 FROM json_each(v.services) WHERE value = ?)");
+            params.push(service.as_str().into());
+        }
+        version.push(')');
+        clauses.push(version);
     }
-    if let Some((kind, target)) = &filter.documents {
+    if let Some((kind, target)) = filter
+        .documents
+        .as_ref()
+        .filter(|_| !filter.customer_visible)
+    {
         clauses.push(
             "article_id IN (SELECT source_id FROM record_link WHERE source_kind = 'article'
                 AND relation = 'documents' AND target_kind = ? AND target = ?)"
@@ -338,6 +358,7 @@ mod tests {
             article_id: article.id,
             version_number: 1,
             content: article.content.clone(),
+            services: Vec::new(),
             change_note: None,
             published_at: NOW.to_owned(),
             published_by: "lee".to_owned(),

@@ -91,12 +91,23 @@ pub async fn replace_links(
     Ok(())
 }
 
-/// Whether a record of this kind and id exists (a problem or a known error).
-pub async fn record_exists(db: &impl Sql, kind: TargetKind, id: i64) -> Result<bool, StoreError> {
+/// The service and customer of a problem, or of a known error's problem, if it exists: what
+/// decides who may read it.
+pub async fn problem_scope(
+    db: &impl Sql,
+    kind: TargetKind,
+    id: i64,
+) -> Result<Option<(String, Option<String>)>, StoreError> {
     let sql = match kind {
-        TargetKind::Problem => "SELECT 1 AS found FROM problem WHERE problem_id = ?",
-        TargetKind::KnownError => "SELECT 1 AS found FROM known_error WHERE known_error_id = ?",
-        _ => return Ok(false),
+        TargetKind::Problem => "SELECT service_code, customer FROM problem WHERE problem_id = ?",
+        TargetKind::KnownError => {
+            "SELECT p.service_code, p.customer FROM known_error k JOIN problem p USING (problem_id)
+             WHERE k.known_error_id = ?"
+        }
+        _ => return Ok(None),
     };
-    Ok(!db.query(sql, &[id.into()]).await?.is_empty())
+    let rows = db.query(sql, &[id.into()]).await?;
+    rows.first()
+        .map(|row| Ok((row.get("service_code")?, row.get("customer")?)))
+        .transpose()
 }
