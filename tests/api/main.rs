@@ -15,6 +15,7 @@ mod known_errors;
 mod major_incidents;
 mod openapi;
 mod problems;
+mod replay;
 mod request_closure;
 mod requests;
 mod retries;

@@ -182,6 +182,10 @@ async fn search_ranks_finds_chinese_and_shows_each_caller_only_what_they_may_rea
         [in_body.as_str()]
     );
 
+    // Stored JSON is indexed as its text: keys match nothing.
+    assert!(found(&app, &desk, "q=problem_type").await.is_empty());
+    assert_eq!(found(&app, &desk, "q=toner").await, [request.as_str()]);
+
     // Bad input names the parameter.
     let refused = problem(app.get_as(&desk, "/api/v1/search").await, 400).await;
     assert_eq!(refused["errors"][0]["field"], "q");

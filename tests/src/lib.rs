@@ -4,6 +4,8 @@
 //! typed client. Nothing here reaches into the app except through HTTP, bar `sqlite_path` for
 //! tests that must inspect or damage the database directly.
 
+pub mod replay;
+
 use itsm_host::{App, AppOptions};
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;

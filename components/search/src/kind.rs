@@ -1,5 +1,5 @@
 //! The kinds of record search finds, and where each sits in the index: a document's rowid is the
-//! record id times 8 plus its slot (migration 0017).
+//! record id times 8 plus its slot (migration 0018).
 
 use itsm_domain::RecordKind;
 use schemars::JsonSchema;

@@ -2,7 +2,7 @@
 //! incidents, service requests, problems and knowledge articles in one ranked, paged list from
 //! SQLite's full-text index (FTS5 with the trigram tokenizer, so Chinese is found as well as
 //! English), each caller finding only what the owning process would show them. The index is kept
-//! by triggers (migration 0017), so the other components write nothing for it.
+//! by triggers (migrations 0018, 0019), so the other components write nothing for it.
 
 mod kind;
 #[cfg(not(target_arch = "wasm32"))]

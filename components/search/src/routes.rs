@@ -15,6 +15,10 @@ use itsm_domain::access::names::{
 };
 use itsm_http::{ApiError, Principal, QueryParams, Services};
 
+/// How deep pages go: ranked results past the first ten thousand are never what anyone wants,
+/// and the bound keeps a crafted cursor from asking SQLite to skip the whole index.
+const MAX_OFFSET: i64 = 10_000;
+
 pub async fn search_records(
     State(services): State<Services>,
     Extension(principal): Extension<Principal>,
@@ -30,6 +34,12 @@ pub async fn search_records(
         .unwrap_or(Kind::ALL.to_vec());
     let visible = visible_to(&principal, &kinds);
     let offset = page.after.unwrap_or(0);
+    if !(0..=MAX_OFFSET).contains(&offset) {
+        return Err(ApiError::bad_field(
+            "cursor",
+            format!("is not a cursor of this search (pages reach {MAX_OFFSET} results at most)"),
+        ));
+    }
     let found = search(&*services.db, &text, &visible, offset, page.limit).await?;
     let hits: Vec<Hit> = (offset + 1..)
         .zip(found)

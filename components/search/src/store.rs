@@ -1,4 +1,5 @@
-//! The search query: the `search_document` index (kept by the triggers of migration 0017) joined
+//! The search query: the `search_document` index (kept by the triggers of migrations 0018 and
+//! 0019) joined
 //! to each record, with what the caller may read decided in SQL so that pages stay full and
 //! counts never include what they may not see.
 
@@ -52,8 +53,6 @@ pub struct Found {
     pub title: String,
     pub snippet: String,
     pub state: String,
-    /// Higher is better (the negated BM25 score); 0 for matches found by `LIKE` only.
-    pub score: f64,
 }
 
 /// Ranked best first (then newest first); `offset` results skipped, `limit + 1` read so the
@@ -84,7 +83,7 @@ pub async fn search(
     params.extend(reach_params);
     let (snippet, score) = match text.fts {
         Some(_) => (
-            "snippet(search_document, 1, '«', '»', '…', 16)",
+            "snippet(search_document, 1, '«', '»', '…', 64)",
             "-bm25(search_document, 5.0, 1.0)",
         ),
         None => ("substr(search_document.body, 1, 160)", "0.0"),
@@ -117,7 +116,6 @@ pub async fn search(
             title: row.get("title")?,
             snippet: row.get::<Option<String>>("snippet")?.unwrap_or_default(),
             state: row.get::<Option<String>>("state")?.unwrap_or_default(),
-            score: row.get("score")?,
         });
     }
     Ok(found)

@@ -18,8 +18,6 @@ pub struct Hit {
     pub snippet: String,
     /// The record's state now.
     pub state: String,
-    /// Relevance: higher is better; 0 when only words of one or two characters were asked for.
-    pub score: f64,
     /// Its place in the whole result list, which the cursor continues from.
     #[serde(skip)]
     pub position: i64,
@@ -37,13 +35,13 @@ impl Hit {
                 .replace(['{', '}', '"'], "")
                 .replace("\\n", " "),
             state: found.state,
-            score: found.score,
             position,
         }
     }
 }
 
-/// Text stored by language (`{"en": "…", "zh": "…"}`) as one line, every language in it.
+/// Text stored by language (`{"en": "…", "zh": "…"}`) as one line, every language in it (the
+/// index holds such titles as plain text since migration 0019; this reads any left as JSON).
 fn readable(title: &str) -> String {
     match serde_json::from_str::<BTreeMap<String, String>>(title) {
         Ok(by_language) if !by_language.is_empty() => {
