@@ -11,6 +11,7 @@ pub mod link;
 pub mod number;
 pub mod problem;
 pub mod request;
+pub mod sla;
 pub mod text;
 mod text_enum;
 
