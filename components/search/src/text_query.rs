@@ -19,12 +19,13 @@ pub struct TextQuery {
 
 impl TextQuery {
     pub fn parse(text: &str) -> Result<Self, String> {
+        // The length as sent, spaces included, as the API document states it.
+        if text.chars().count() > MAX_CHARS {
+            return Err(format!("must be at most {MAX_CHARS} characters"));
+        }
         let text = text.trim();
         if text.is_empty() {
             return Err("say what to search for".to_owned());
-        }
-        if text.chars().count() > MAX_CHARS {
-            return Err(format!("must be at most {MAX_CHARS} characters"));
         }
         if text.chars().any(char::is_control) {
             return Err("must not contain control characters".to_owned());
@@ -84,6 +85,10 @@ mod tests {
     fn empty_long_and_wordy_texts_are_refused() {
         assert!(TextQuery::parse("   ").is_err());
         assert!(TextQuery::parse(&"x".repeat(201)).is_err());
+        assert!(
+            TextQuery::parse(&format!(" {} ", "x".repeat(199))).is_err(),
+            "spaces count"
+        );
         assert!(TextQuery::parse(&"ab ".repeat(11)).is_err());
         assert!(TextQuery::parse("a\u{0}b").is_err());
     }

@@ -312,6 +312,15 @@ impl<'d> OperationDoc<'d> {
         )
     }
 
+    /// A query parameter the operation cannot do without, with a bounded string value.
+    pub fn query_required(mut self, name: &str, description: &str, max_length: u32) -> Self {
+        self.parameters.push(json!({
+            "name": name, "in": "query", "required": true, "description": description,
+            "schema": { "type": "string", "minLength": 1, "maxLength": max_length, "pattern": "\\S" }
+        }));
+        self
+    }
+
     pub fn query_schema(mut self, name: &str, description: &str, schema: Value) -> Self {
         self.parameters.push(json!({
             "name": name, "in": "query", "required": false,
