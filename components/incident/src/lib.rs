@@ -10,8 +10,7 @@ mod store;
 mod wire;
 mod wire_major;
 
-use axum::Router;
-use itsm_http::{RouteTable, Services};
+use itsm_http::RouteTable;
 use routes::{
     create, get, history, links, list, major, notes, priority_matrix, settings, tick, transition,
     update,
@@ -62,13 +61,4 @@ pub fn route_table() -> RouteTable {
         )
 }
 
-/// The app: routes wrapped in the conventions every component shares.
-pub fn app(services: Services) -> Router {
-    itsm_http::with_conventions(route_table().into_router(), services)
-}
-
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_service]
-async fn handle(request: spin_sdk::http::Request) -> axum::response::Response {
-    itsm_http::serve_spin(request, app).await
-}
+itsm_http::component_entry!();

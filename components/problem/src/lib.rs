@@ -11,8 +11,7 @@ mod routes;
 mod store;
 mod wire;
 
-use axum::Router;
-use itsm_http::{RouteTable, Services};
+use itsm_http::RouteTable;
 use routes::{changes, create, incidents, known_errors, lifecycle, read, solution, update};
 
 /// The component's routes, before the shared conventions are applied.
@@ -43,13 +42,4 @@ pub fn route_table() -> RouteTable {
         .post("/api/v1/known-errors/{id}/retire", known_errors::retire)
 }
 
-/// The app: routes wrapped in the conventions every component shares.
-pub fn app(services: Services) -> Router {
-    itsm_http::with_conventions(route_table().into_router(), services)
-}
-
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_service]
-async fn handle(request: spin_sdk::http::Request) -> axum::response::Response {
-    itsm_http::serve_spin(request, app).await
-}
+itsm_http::component_entry!();

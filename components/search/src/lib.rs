@@ -12,21 +12,11 @@ mod store;
 mod text_query;
 mod wire;
 
-use axum::Router;
-use itsm_http::{RouteTable, Services};
+use itsm_http::RouteTable;
 
 /// The component's routes, before the shared conventions are applied.
 pub fn route_table() -> RouteTable {
     RouteTable::new().get("/api/v1/search", routes::search_records)
 }
 
-/// The app: routes wrapped in the conventions every component shares.
-pub fn app(services: Services) -> Router {
-    itsm_http::with_conventions(route_table().into_router(), services)
-}
-
-#[cfg(target_arch = "wasm32")]
-#[spin_sdk::http_service]
-async fn handle(request: spin_sdk::http::Request) -> axum::response::Response {
-    itsm_http::serve_spin(request, app).await
-}
+itsm_http::component_entry!();

@@ -87,3 +87,22 @@ pub async fn serve_spin(
         Err(error) => ApiError::from(error).into_response(),
     }
 }
+
+/// The two items every component's `lib.rs` ends with, written once: `app`, the component's
+/// routes (its `route_table()`, which must be in scope) wrapped in the shared conventions, and on
+/// wasm the Spin entry point that serves it.
+#[macro_export]
+macro_rules! component_entry {
+    () => {
+        /// The app: routes wrapped in the conventions every component shares.
+        pub fn app(services: $crate::Services) -> ::axum::Router {
+            $crate::with_conventions(route_table().into_router(), services)
+        }
+
+        #[cfg(target_arch = "wasm32")]
+        #[spin_sdk::http_service]
+        async fn handle(request: spin_sdk::http::Request) -> ::axum::response::Response {
+            $crate::serve_spin(request, app).await
+        }
+    };
+}

@@ -6,8 +6,8 @@ pub mod lifecycle;
 pub mod read;
 pub mod write;
 
-use crate::store::articles::{self, Article, PublishedVersion, versions_of};
-use crate::store::links::{Documented, documented_by, problem_scope};
+use crate::store::articles::{self, Article, PublishedVersion, latest_versions, versions_of};
+use crate::store::links::{Documented, documented_by, documented_by_each, problem_scope};
 use crate::wire::{ArticleAnswer, ArticleView, PublishedArticle, article_number};
 use axum::response::Response;
 use http::{HeaderMap, StatusCode};
@@ -22,6 +22,7 @@ use itsm_http::time::day_of;
 use itsm_http::{ApiError, Principal, etag};
 use itsm_store::{Sql, in_transaction};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Authorities of the knowledge process, granted to roles by `itsm_domain::access`.
 pub use itsm_domain::access::names::{
@@ -82,28 +83,51 @@ pub async fn answer(
     reader: Reader,
     article: &Article,
 ) -> Result<ArticleAnswer, ApiError> {
-    let published = latest_version(db, article).await?;
-    let documents = documented_by(db, article.id).await?;
-    match reader {
-        Reader::Staff => Ok(ArticleAnswer::Staff(Box::new(ArticleView::new(
-            article,
-            documents,
-            published.as_ref(),
-            &day_of(&itsm_http::now()).to_string(),
-        )))),
-        Reader::Customer => match published {
-            Some(version)
-                if article.state == ArticleState::Published
-                    && version.content.audience == ArticleAudience::Customer =>
-            {
-                Ok(ArticleAnswer::Customer(PublishedArticle::new(&version)))
+    answers(db, reader, std::slice::from_ref(article))
+        .await?
+        .pop()
+        .flatten()
+        .ok_or_else(|| ApiError::not_found(format_args!("article {}", article_number(article.id))))
+}
+
+/// What `reader` is shown of each article, in order, in two queries whatever their number
+/// (one for customers): `None` for an article a customer may not see.
+pub async fn answers(
+    db: &impl Sql,
+    reader: Reader,
+    found: &[Article],
+) -> Result<Vec<Option<ArticleAnswer>>, ApiError> {
+    let ids: Vec<i64> = found.iter().map(|a| a.id).collect();
+    let mut published: BTreeMap<i64, PublishedVersion> = latest_versions(db, &ids)
+        .await?
+        .into_iter()
+        .map(|v| (v.article_id, v))
+        .collect();
+    let mut documents = match reader {
+        Reader::Staff => documented_by_each(db, &ids).await?,
+        Reader::Customer => BTreeMap::new(),
+    };
+    let today = day_of(&itsm_http::now()).to_string();
+    Ok(found
+        .iter()
+        .map(|article| {
+            let version = published.remove(&article.id);
+            match reader {
+                Reader::Staff => Some(ArticleAnswer::Staff(Box::new(ArticleView::new(
+                    article,
+                    documents.remove(&article.id).unwrap_or_default(),
+                    version.as_ref(),
+                    &today,
+                )))),
+                Reader::Customer => version
+                    .filter(|v| {
+                        article.state == ArticleState::Published
+                            && v.content.audience == ArticleAudience::Customer
+                    })
+                    .map(|v| ArticleAnswer::Customer(PublishedArticle::new(&v))),
             }
-            _ => Err(ApiError::not_found(format_args!(
-                "article {}",
-                article_number(article.id)
-            ))),
-        },
-    }
+        })
+        .collect())
 }
 
 /// The article as JSON with its `ETag` (and `Location` when just created).

@@ -200,26 +200,49 @@ pub async fn versions_of(
     let rows = db
         .query(
             &format!(
-                "SELECT article_id, version_number, title, summary, body, category, audience, services,
-                    change_note, published_at, published_by
-                 FROM knowledge_article_version WHERE article_id = ? {only} ORDER BY version_number DESC"
+                "SELECT {VERSION_COLUMNS} FROM knowledge_article_version v
+                 WHERE article_id = ? {only} ORDER BY version_number DESC"
             ),
             &params,
         )
         .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(PublishedVersion {
-                article_id: row.get("article_id")?,
-                version_number: row.get("version_number")?,
-                content: content_from_row(&row)?,
-                services: row.json("services")?,
-                change_note: row.get("change_note")?,
-                published_at: row.get("published_at")?,
-                published_by: row.get("published_by")?,
-            })
-        })
-        .collect()
+    rows.iter().map(|row| version_from_row(&row)).collect()
+}
+
+/// The latest published version of each of these articles (those never published have none).
+pub async fn latest_versions(
+    db: &impl Sql,
+    article_ids: &[i64],
+) -> Result<Vec<PublishedVersion>, StoreError> {
+    let params: Vec<Value> = article_ids.iter().map(|&id| id.into()).collect();
+    let rows = db
+        .query(
+            &format!(
+                "SELECT {VERSION_COLUMNS} FROM knowledge_article_version v
+                 JOIN knowledge_article a ON a.article_id = v.article_id AND a.published_version = v.version_number
+                 WHERE v.article_id IN ({})",
+                itsm_store::placeholders(article_ids.len())
+            ),
+            &params,
+        )
+        .await?;
+    rows.iter().map(|row| version_from_row(&row)).collect()
+}
+
+const VERSION_COLUMNS: &str =
+    "v.article_id, v.version_number, v.title, v.summary, v.body, v.category,
+    v.audience, v.services, v.change_note, v.published_at, v.published_by";
+
+fn version_from_row(row: &Row<'_>) -> Result<PublishedVersion, StoreError> {
+    Ok(PublishedVersion {
+        article_id: row.get("article_id")?,
+        version_number: row.get("version_number")?,
+        content: content_from_row(row)?,
+        services: row.json("services")?,
+        change_note: row.get("change_note")?,
+        published_at: row.get("published_at")?,
+        published_by: row.get("published_by")?,
+    })
 }
 
 /// Which articles a list shows.

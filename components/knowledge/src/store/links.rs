@@ -2,9 +2,10 @@
 //! problems, known errors and services, replaced as a whole when the article's links change.
 
 use itsm_domain::link::{Relation, TargetKind};
-use itsm_store::{Sql, StoreError};
+use itsm_store::{Sql, StoreError, Value};
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 const SOURCE: &str = "article";
 
@@ -32,24 +33,37 @@ impl Documented {
 }
 
 pub async fn documented_by(db: &impl Sql, article_id: i64) -> Result<Documented, StoreError> {
+    Ok(documented_by_each(db, &[article_id])
+        .await?
+        .remove(&article_id)
+        .unwrap_or_default())
+}
+
+/// What each of these articles documents, read in one query.
+pub async fn documented_by_each(
+    db: &impl Sql,
+    article_ids: &[i64],
+) -> Result<BTreeMap<i64, Documented>, StoreError> {
+    let mut params: Vec<Value> = vec![SOURCE.into(), Relation::Documents.as_str().into()];
+    params.extend(article_ids.iter().map(|&id| Value::from(id)));
     let rows = db
         .query(
-            "SELECT target_kind, target FROM record_link
-             WHERE source_kind = ? AND source_id = ? AND relation = ? ORDER BY link_id",
-            &[
-                SOURCE.into(),
-                article_id.into(),
-                Relation::Documents.as_str().into(),
-            ],
+            &format!(
+                "SELECT source_id, target_kind, target FROM record_link
+                 WHERE source_kind = ? AND relation = ? AND source_id IN ({}) ORDER BY link_id",
+                itsm_store::placeholders(article_ids.len())
+            ),
+            &params,
         )
         .await?;
-    let mut documented = Documented::default();
+    let mut documented: BTreeMap<i64, Documented> = BTreeMap::new();
     for row in rows.iter() {
         let target: String = row.get("target")?;
+        let of = documented.entry(row.get("source_id")?).or_default();
         match row.parsed("target_kind", TargetKind::parse)? {
-            TargetKind::Problem => documented.problems.push(target),
-            TargetKind::KnownError => documented.known_errors.push(target),
-            _ => documented.services.push(target),
+            TargetKind::Problem => of.problems.push(target),
+            TargetKind::KnownError => of.known_errors.push(target),
+            _ => of.services.push(target),
         }
     }
     Ok(documented)
