@@ -21,3 +21,4 @@ mod requests;
 mod retries;
 mod search;
 mod security_incidents;
+mod service_level;

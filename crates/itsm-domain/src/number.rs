@@ -14,6 +14,8 @@ pub enum RecordKind {
     Change,
     KnownError,
     Article,
+    /// SLAs, OLAs and underpinning contracts: one series.
+    Agreement,
 }
 
 impl RecordKind {
@@ -25,6 +27,7 @@ impl RecordKind {
             Self::Change => "CHG",
             Self::KnownError => "KE",
             Self::Article => "KB",
+            Self::Agreement => "SLA",
         }
     }
 
@@ -36,6 +39,7 @@ impl RecordKind {
             Self::Change => "a change",
             Self::KnownError => "a known error",
             Self::Article => "a knowledge article",
+            Self::Agreement => "an agreement",
         }
     }
 

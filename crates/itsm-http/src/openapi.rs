@@ -349,6 +349,17 @@ impl<'d> OperationDoc<'d> {
         self
     }
 
+    /// A request body that is not JSON but a document of `media_type`, such as an iCalendar file.
+    pub fn text_body(mut self, media_type: &str, description: &str) -> Self {
+        self.fields.insert(
+            "requestBody".into(),
+            json!({ "required": true, "description": description,
+                    "content": { media_type: { "schema": { "type": "string" } } } }),
+        );
+        self.has_body = true;
+        self
+    }
+
     /// Updates and transitions check an optional `If-Match` against the record's version.
     pub fn if_match(mut self) -> Self {
         self.parameters.push(shared_parameter("IfMatch"));

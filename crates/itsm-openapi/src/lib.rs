@@ -62,6 +62,11 @@ pub const COMPONENTS: &[Component] = &[
         describe: search::openapi::describe,
         route_table: search::route_table,
     },
+    Component {
+        name: "service-level",
+        describe: service_level::openapi::describe,
+        route_table: service_level::route_table,
+    },
 ];
 
 /// The document, as a value.

@@ -383,9 +383,16 @@ pub static AUTHORITIES: &[AuthorityDef] = &[
         ],
     },
     AuthorityDef {
+        name: names::SLA_READ,
+        process: Process::ServiceLevel,
+        description: "Read agreements, their versions and targets, and the business calendars.",
+        source: "[000] monitoring authority; [001 §6.2.3] reporting against targets (readers inferred)",
+        holders: STAFF_AND_AUDITORS,
+    },
+    AuthorityDef {
         name: names::SLA_WRITE,
         process: Process::ServiceLevel,
-        description: "Negotiate and define SLA terms.",
+        description: "Negotiate and define SLA terms, review them, and keep the business calendars.",
         source: "[000] key-post table",
         holders: &[Role::Slm],
     },
@@ -595,6 +602,7 @@ pub mod names {
     pub const KNOWLEDGE_READ: &str = "knowledge.read";
     pub const KNOWLEDGE_WRITE: &str = "knowledge.write";
     pub const KNOWLEDGE_PUBLISH: &str = "knowledge.publish";
+    pub const SLA_READ: &str = "sla.read";
     pub const SLA_WRITE: &str = "sla.write";
     pub const SLA_SIGN: &str = "sla.sign";
     pub const SLA_APPROVE: &str = "sla.approve";
@@ -655,6 +663,7 @@ pub mod names {
         KNOWLEDGE_READ,
         KNOWLEDGE_WRITE,
         KNOWLEDGE_PUBLISH,
+        SLA_READ,
         SLA_WRITE,
         SLA_SIGN,
         SLA_APPROVE,

@@ -102,6 +102,11 @@ impl BusinessCalendar {
         &self.week[date.weekday().num_days_from_monday() as usize]
     }
 
+    /// The calendar date at `at` in the calendar's zone: the day validity periods speak of.
+    pub fn date_at(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.zone).date_naive()
+    }
+
     /// The rule itself, for one instant.
     pub fn is_working(&self, at: DateTime<Utc>) -> bool {
         let local = at.with_timezone(&self.zone);

@@ -1,9 +1,28 @@
-//! Service level management (requirements §2.8, §7.10): the business calendars SLA clocks run
-//! on, and the clock engine that reads a record's state history against a target. Pure, like the rest of the domain: time zones come from the IANA database compiled in,
-//! never from the machine.
+//! Service level management (requirements §2.8, §7.10): agreements and their lifecycle, the
+//! targets they set and the choice of the one that governs a record, the business calendars SLA
+//! clocks run on (with holidays imported from iCalendar files), and the clock engine that reads
+//! a record's state history against a target. Pure, like the rest of the domain: time zones come
+//! from the IANA database compiled in, never from the machine.
 
+mod agreement;
 mod calendar;
 mod clock;
+mod holidays;
+mod target;
+mod wording;
+
+pub use agreement::{
+    AgreementAction, AgreementKind, AgreementState, AgreementTransitionError, ShownState,
+    allowed_agreement_actions, check_validity, next_agreement_state, shown_state, terms_editable,
+};
+pub use holidays::{
+    Holiday, HolidayImportError, MAX_HOLIDAY_NAME, MAX_IMPORTED_DAYS, holidays_from_ics,
+};
+pub use target::{
+    Breadth, Candidate, Choice, DEFAULT_WARN_AT_PERCENT, MAX_TARGET_MINUTES, Subject, Target,
+    TargetFault, TargetRecord, check_targets, choose,
+};
 
 pub use calendar::{BusinessCalendar, CalendarError, Hours};
 pub use clock::{Change, Effect, Pause, Reading, Standing, Timeline, read, timeline};
+pub use wording::minutes_text;
