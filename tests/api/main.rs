@@ -22,3 +22,4 @@ mod retries;
 mod search;
 mod security_incidents;
 mod service_level;
+mod sla_clocks;

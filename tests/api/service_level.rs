@@ -8,7 +8,7 @@ use itsm_api_tests::{TestApp, json_with, problem};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     token: &str,
     method: Method,
@@ -22,7 +22,7 @@ async fn send(
         .expect("sent")
 }
 
-fn office_week() -> Value {
+pub(crate) fn office_week() -> Value {
     let day = json!(["09:00-17:30"]);
     json!({"monday": day, "tuesday": day, "wednesday": day, "thursday": day, "friday": day})
 }
@@ -168,7 +168,12 @@ async fn calendars_count_working_time_across_weekends_holidays_and_a_daylight_sa
 }
 
 /// Terms with every content item the seeds require of an SLA.
-fn complete_sla(title: &str, customers: Value, services: Value, targets: Value) -> Value {
+pub(crate) fn complete_sla(
+    title: &str,
+    customers: Value,
+    services: Value,
+    targets: Value,
+) -> Value {
     let text = |en: &str| json!({"en": en});
     json!({
         "kind": "sla",
@@ -195,7 +200,7 @@ fn complete_sla(title: &str, customers: Value, services: Value, targets: Value) 
     })
 }
 
-async fn calendar(app: &TestApp, slm: &str) {
+pub(crate) async fn calendar(app: &TestApp, slm: &str) {
     let body = json!({"name": {"en": "UK office"}, "zone": "Europe/London", "week": office_week()});
     json_with(
         send(app, slm, Method::PUT, "/api/v1/calendars/uk-office", &body).await,
@@ -204,31 +209,42 @@ async fn calendar(app: &TestApp, slm: &str) {
     .await;
 }
 
-async fn step(
+/// Takes a lifecycle step on the agreement as last read, `If-Match` included (a signature and an
+/// approval name the version they decide on).
+pub(crate) async fn step(
     app: &TestApp,
     token: &str,
     number: &str,
     action: &str,
     body: Value,
 ) -> reqwest::Response {
-    send(
-        app,
+    let read = app.get_as(token, &format!("/api/v1/slas/{number}")).await;
+    let etag = read
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("\"0\"")
+        .to_owned();
+    app.request_as(
         token,
         Method::POST,
         &format!("/api/v1/slas/{number}/{action}"),
-        &body,
     )
+    .header("if-match", etag)
+    .json(&body)
+    .send()
     .await
+    .expect("sent")
 }
 
-struct Team {
-    slm: String,
-    sales: String,
-    rep: String,
+pub(crate) struct Team {
+    pub(crate) slm: String,
+    pub(crate) sales: String,
+    pub(crate) rep: String,
 }
 
 impl Team {
-    async fn new(app: &TestApp) -> Self {
+    pub(crate) async fn new(app: &TestApp) -> Self {
         Self {
             slm: app.user_with("sam", &[("slm", None)]).await,
             sales: app.user_with("sally", &[("sales", None)]).await,
@@ -237,7 +253,7 @@ impl Team {
     }
 
     /// Drafts, negotiates, signs and approves `terms`; the agreement's number.
-    async fn approved(&self, app: &TestApp, terms: &Value) -> String {
+    pub(crate) async fn approved(&self, app: &TestApp, terms: &Value) -> String {
         let created = json_with(app.post_as(&self.slm, "/api/v1/slas", terms).await, 201).await;
         let number = created["number"].as_str().expect("number").to_owned();
         for (token, action) in [
@@ -386,6 +402,16 @@ async fn agreements_are_negotiated_signed_and_approved_by_the_roles_the_seeds_na
         200,
     )
     .await;
+    // A signature names the version it signs.
+    let blind = send(
+        &app,
+        &team.sales,
+        Method::POST,
+        &format!("/api/v1/slas/{number}/sign"),
+        &json!({}),
+    )
+    .await;
+    problem(blind, 428).await;
     let signed = json_with(
         step(&app, &team.sales, &number, "sign", json!({})).await,
         200,
@@ -466,12 +492,20 @@ async fn agreements_are_negotiated_signed_and_approved_by_the_roles_the_seeds_na
         200,
     )
     .await;
+    // Until the revision is approved, version 1 governs; then version 2.
+    let governing =
+        "/api/v1/slas/applicable?record=incident&customer=acme&service=network-om&priority=high";
+    let during = json_with(app.get_as(&team.slm, governing).await, 200).await;
+    assert_eq!(during["agreement"], number.as_str());
+    assert_eq!(during["version"], 1);
     let revised = json_with(
         step(&app, &team.rep, &number, "approve", json!({})).await,
         200,
     )
     .await;
     assert_eq!(revised["in_force_version"], 2);
+    let after = json_with(app.get_as(&team.slm, governing).await, 200).await;
+    assert_eq!(after["version"], 2);
     assert!(revised["last_review"]["closed_at"].is_string());
     let versions = json_with(
         app.get_as(&team.slm, &format!("{path}/versions")).await,
@@ -507,6 +541,27 @@ async fn agreements_are_negotiated_signed_and_approved_by_the_roles_the_seeds_na
     )
     .await;
     problem(step(&app, &both, &own_number, "sign", json!({})).await, 403).await;
+    // Nor does whoever signed them approve them.
+    let signer = app
+        .user_with("sue", &[("sales", None), ("management_rep", None)])
+        .await;
+    json_with(
+        step(&app, &signer, &own_number, "sign", json!({})).await,
+        200,
+    )
+    .await;
+    let refused = problem(
+        step(&app, &signer, &own_number, "approve", json!({})).await,
+        403,
+    )
+    .await;
+    assert!(
+        refused["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("someone else must decide"),
+        "{refused}"
+    );
 
     // Expiry needs a reason and is final.
     let ended = json_with(
@@ -601,7 +656,7 @@ async fn the_most_specific_agreement_in_force_governs_and_says_why() {
     assert_eq!(
         chosen["reason"],
         format!(
-            "{acme} version 1 applies because it is agreed for customer acme and service network-om, more specific than the 2 other agreements in force that cover it. Its target for all incidents applies."
+            "{acme} version 1 applies because it is agreed for customer acme and service network-om; it is agreed more narrowly than 2 other agreements in force that cover this record. Its target for all incidents applies."
         )
     );
     let service_wide =

@@ -11,7 +11,7 @@ use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The bootstrap administrator token the test app is started with.
 pub const BOOTSTRAP_TOKEN: &str = "test-bootstrap-token-0123456789";
@@ -36,6 +36,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub token: String,
     pub app: App,
+    /// The time the components read; the machine's while `None`.
+    clock: Arc<Mutex<Option<chrono::DateTime<chrono::Utc>>>>,
     _state: tempfile::TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
@@ -60,6 +62,8 @@ impl TestApp {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         values.insert("bootstrap_token".to_owned(), BOOTSTRAP_TOKEN.to_owned());
+        let clock: Arc<Mutex<Option<chrono::DateTime<chrono::Utc>>>> = Arc::default();
+        let guest_clock = clock.clone();
         let options = AppOptions {
             state_dir: Some(state.path().to_owned()),
             variables: Arc::new(move |name: &str| values.get(name).cloned()),
@@ -67,6 +71,7 @@ impl TestApp {
             cache_dir: Some(
                 Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/itsm-host-cache"),
             ),
+            wall_clock: Some(Arc::new(move || read_clock(&guest_clock))),
             ..AppOptions::default()
         };
         let app = App::load(&manifest_path(), &options).expect("the app loads");
@@ -87,9 +92,26 @@ impl TestApp {
             client: reqwest::Client::new(),
             token: BOOTSTRAP_TOKEN.to_owned(),
             app,
+            clock,
             _state: state,
             _shutdown: shutdown,
         }
+    }
+
+    /// Stops the components' clock at `instant` (RFC 3339) until moved again: what they
+    /// stamp and what they compare with. Set it before creating users, whose tokens expire.
+    pub fn set_time(&self, instant: &str) {
+        let at = chrono::DateTime::parse_from_rfc3339(instant)
+            .expect("an RFC 3339 instant")
+            .with_timezone(&chrono::Utc);
+        *self.clock.lock().expect("the clock") = Some(at);
+    }
+
+    /// Moves the stopped clock on by `minutes`.
+    pub fn advance(&self, minutes: i64) {
+        let mut clock = self.clock.lock().expect("the clock");
+        let at = clock.expect("set_time first");
+        *clock = Some(at + chrono::Duration::minutes(minutes));
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -246,4 +268,19 @@ pub async fn problem(response: Response, status: u16) -> Value {
     let body: Value = response.json().await.expect("a problem body");
     assert_eq!(body["status"], status);
     body
+}
+
+/// The time a test set, else the machine's, as the host hands it to guests.
+fn read_clock(clock: &Mutex<Option<chrono::DateTime<chrono::Utc>>>) -> std::time::Duration {
+    let set = *clock
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match set {
+        Some(at) => {
+            std::time::Duration::from_millis(u64::try_from(at.timestamp_millis()).unwrap_or(0))
+        }
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default(),
+    }
 }

@@ -12,8 +12,8 @@ mod wire_major;
 
 use itsm_http::RouteTable;
 use routes::{
-    create, get, history, links, list, major, notes, priority_matrix, settings, tick, transition,
-    update,
+    create, get, history, links, list, major, notes, priority_matrix, settings, sla, tick,
+    transition, update,
 };
 
 /// The component's routes, before the shared conventions are applied.
@@ -40,6 +40,7 @@ pub fn route_table() -> RouteTable {
         .get("/api/v1/incidents/{id}/work-notes", notes::list_work_notes)
         .post("/api/v1/incidents/{id}/work-notes", notes::add_work_note)
         .get("/api/v1/incidents/{id}/history", history::get_history)
+        .get("/api/v1/incidents/{id}/sla", sla::get_sla)
         .get("/api/v1/incidents/{id}/links", links::list_links)
         .post("/api/v1/incidents/{id}/links", links::add_link)
         .delete("/api/v1/incidents/{id}/links/{link}", links::remove_link)

@@ -14,6 +14,7 @@ use itsm_domain::access::names;
 use itsm_domain::incident::{Action, IncidentState, Priority};
 use itsm_http::openapi::ApiDoc;
 use itsm_http::settings::{SettingsRequest, SettingsResponse, TickResponse};
+use itsm_http::sla::clocks::RecordSla;
 use itsm_store::HistoryEntry;
 
 const TAG: &str = "incidents";
@@ -168,6 +169,13 @@ pub fn describe(doc: &mut ApiDoc) {
         .describe("Every change with actor, roles, time, reason and the states before and after. Customer contacts do not see work-note entries.")
         .path_param("id", ID)
         .list_of::<HistoryEntry>("Oldest first.")
+        .add();
+    doc.get("/api/v1/incidents/{id}/sla", "getIncidentSla", "An incident's SLA clocks, explained")
+        .tag(TAG)
+        .authority(names::INCIDENT_READ)
+        .describe("Computed at the moment of reading from the record, its audit trail, and the service level process's agreements, calendars and clock policy: the agreement and target that govern it (the most specific SLA in force when it was logged, for its customer, service and current priority) and why; the calendar; for each of the response and resolution targets when its clock started, every pause with its reason, elapsed and remaining working time, the due time, the warning time, whether it is on track, at risk, breached or met, and a sentence explaining the figure. By default the resolution clock pauses while the incident waits for its caller or a vendor, and resumes when a resolved incident is reopened; a priority change moves to that priority's target without losing the time already counted or paused.")
+        .path_param("id", ID)
+        .ok::<RecordSla>("The clocks.")
         .add();
     doc.post("/api/v1/incidents/{id}/{action}", "transitionIncident", "Move an incident through its lifecycle")
         .tag(TAG)

@@ -13,7 +13,7 @@ mod store;
 mod wire;
 
 use itsm_http::RouteTable;
-use routes::{agreements, applicable, calendars, lifecycle};
+use routes::{agreements, applicable, calendars, lifecycle, policies};
 
 /// The component's routes, before the shared conventions are applied.
 pub fn route_table() -> RouteTable {
@@ -33,6 +33,8 @@ pub fn route_table() -> RouteTable {
         .post("/api/v1/slas", agreements::create)
         .get("/api/v1/slas", agreements::list)
         .get("/api/v1/slas/applicable", applicable::applicable)
+        .get("/api/v1/slas/policies/{record}", policies::get_policy)
+        .put("/api/v1/slas/policies/{record}", policies::put_policy)
         .get("/api/v1/slas/{id}", agreements::get_agreement)
         .patch("/api/v1/slas/{id}", agreements::update)
         .get("/api/v1/slas/{id}/versions", agreements::list_versions)

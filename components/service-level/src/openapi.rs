@@ -3,12 +3,13 @@
 
 use crate::routes::applicable::ApplicableAnswer;
 use crate::routes::calendars::{DueTime, WorkingTime};
+use crate::routes::policies::PolicyView;
 use crate::store::calendars::StoredCalendar;
 use crate::wire::agreement::{ActionRequest, AgreementView, Terms, VersionView};
 use crate::wire::calendar::CalendarRequest;
 use itsm_domain::access::names;
 use itsm_domain::incident::Priority;
-use itsm_domain::sla::{AgreementAction, AgreementKind, ShownState, TargetRecord};
+use itsm_domain::sla::{AgreementAction, AgreementKind, ClockPolicy, ShownState, TargetRecord};
 use itsm_http::openapi::ApiDoc;
 
 const TAG: &str = "service level";
@@ -107,6 +108,21 @@ fn describe_agreements(doc: &mut ApiDoc) {
         .query("at", "RFC 3339 instant; now when left out.")
         .ok::<ApplicableAnswer>("The governing agreement and target, or why there is none.")
         .add();
+    doc.get("/api/v1/slas/policies/{record}", "getClockPolicy", "Read a clock policy")
+        .tag(TAG)
+        .authority(names::SLA_READ)
+        .describe("Which states of this kind of record run, pause or stop its response and resolution clocks; the defaults until set.")
+        .path_choice("record", "The kind of record.", TargetRecord::ALL.iter().map(|r| r.as_str()))
+        .ok::<PolicyView>("The policy in force.")
+        .add();
+    doc.put("/api/v1/slas/policies/{record}", "putClockPolicy", "Set a clock policy")
+        .tag(TAG)
+        .authority(names::PROCESS_CONFIGURE)
+        .describe("Every state of the kind gets `run`, `pause` or `stop` for each clock (a held incident's state names what it waits for: `on_hold:awaiting_caller`); each clock must be able to run and stop. The response clock stops for good at its first stop; the resolution clock resumes when a stopped record runs again (a reopen). Clocks read the policy in force when they are read, so a change applies to open records' whole history.")
+        .path_choice("record", "The kind of record.", TargetRecord::ALL.iter().map(|r| r.as_str()))
+        .body::<ClockPolicy>()
+        .ok::<PolicyView>("The policy as set.")
+        .add();
     doc.get("/api/v1/slas/{id}", "getAgreement", "Read an agreement")
         .tag(TAG)
         .authority(names::SLA_READ)
@@ -151,12 +167,13 @@ fn describe_agreements(doc: &mut ApiDoc) {
     doc.post("/api/v1/slas/{id}/{action}", "actOnAgreement", "Take a lifecycle step")
         .tag(TAG)
         .authority(names::SLA_WRITE)
-        .describe("`negotiate` (sla.write: the SLM team; all of the seeds' content must be present, each missing item named), `sign` (sla.sign: Sales, for the customer), `approve` (sla.approve: the management representative; freezes the terms as the next version, in force over its validity), `return` (whoever the agreement waits for: sla.sign when negotiated, sla.approve when signed; needs `reason`), `review` (sla.write; the approved version stays in force), `confirm` (sla.write; needs `findings`, the terms unchanged), `expire` (sla.write; needs `reason`; final). Nobody signs or approves terms they negotiated or signed themselves.")
+        .describe("`negotiate` (sla.write: the SLM team; all of the seeds' content must be present, each missing item named), `sign` (sla.sign: Sales, for the customer), `approve` (sla.approve: the management representative; freezes the terms as the next version, in force over its validity), `return` (whoever the agreement waits for: sla.sign when negotiated, sla.approve when signed; needs `reason`), `review` (sla.write; the approved version stays in force), `confirm` (sla.write; needs `findings`, the terms unchanged), `expire` (sla.write; needs `reason`; final). An OLA is signed by whoever allocates the internal team's people (resource.allocate), an underpinning contract by the Commerce department (supplier.contract.sign). `sign` and `approve` need `If-Match` with the ETag read, and nobody signs or approves terms they negotiated or signed themselves. An agreement whose validity has ended reads `expired` but can still be renewed: `review`, then a revision with a new validity.")
         .path_param("id", ID)
         .path_choice("action", "The step.", AgreementAction::ALL.iter().map(|a| a.as_str()))
         .optional_body::<ActionRequest>()
         .if_match()
         .ok_record::<AgreementView>("The agreement after the step.")
         .fails(409, "The agreement's state does not allow this step now.")
+        .fails(428, "`sign` or `approve` without `If-Match`: a decision names the version it decides on.")
         .add();
 }

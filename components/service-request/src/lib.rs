@@ -11,7 +11,7 @@ mod store;
 mod wire;
 
 use itsm_http::RouteTable;
-use routes::{approvals, lifecycle, order, read, settings, tasks};
+use routes::{approvals, lifecycle, order, read, settings, sla, tasks};
 
 /// The component's routes, before the shared conventions are applied.
 pub fn route_table() -> RouteTable {
@@ -22,6 +22,7 @@ pub fn route_table() -> RouteTable {
         .put("/api/v1/requests/settings", settings::put_settings)
         .post("/api/v1/requests/tick", settings::tick)
         .get("/api/v1/requests/{id}", read::get_request)
+        .get("/api/v1/requests/{id}/sla", sla::get_sla)
         .post("/api/v1/requests/{id}/approve", approvals::approve_request)
         .post("/api/v1/requests/{id}/reject", approvals::reject_request)
         .get("/api/v1/requests/{id}/tasks", tasks::list_tasks)

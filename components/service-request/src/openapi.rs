@@ -9,6 +9,7 @@ use itsm_domain::access::names;
 use itsm_domain::request::{RequestAction, RequestState};
 use itsm_http::openapi::ApiDoc;
 use itsm_http::settings::{SettingsRequest, SettingsResponse, TickResponse};
+use itsm_http::sla::clocks::RecordSla;
 
 const TAG: &str = "requests";
 const ID: &str = "The request's id or number, such as 42 or REQ0000042.";
@@ -74,6 +75,12 @@ fn describe_requests(doc: &mut ApiDoc) {
         .describe("Readable by holders of `request.read` for it, by whoever ordered it or it is for, and by its approvers; to anyone else it does not exist.")
         .path_param("id", ID)
         .ok_record::<RequestView>("The request with its approvals and the actions its state allows.")
+        .add();
+    doc.get("/api/v1/requests/{id}/sla", "getRequestSla", "A service request's SLA clocks, explained")
+        .tag(TAG)
+        .describe("Computed at the moment of reading from the record, its audit trail, and the service level process's agreements, calendars and clock policy: the agreement and target that govern it (the most specific SLA in force when it was logged, for its customer, service and current priority) and why; the calendar; for each of the response and resolution targets when its clock started, every pause with its reason, elapsed and remaining working time, the due time, the warning time, whether it is on track, at risk, breached or met, and a sentence explaining the figure. A target for the ordered catalogue entry beats one for every request. Readable by whoever may read the request.")
+        .path_param("id", ID)
+        .ok::<RecordSla>("The clocks.")
         .add();
     doc.post("/api/v1/requests/{id}/{action}", "actOnRequest", "Move a request through fulfilment")
         .tag(TAG)

@@ -49,6 +49,25 @@ pub struct AppOptions {
     pub apply_migrations: bool,
     /// Where compiled components are cached; `component-cache` in the state directory unless set.
     pub cache_dir: Option<PathBuf>,
+    /// The time guests read from `wasi:clocks/wall-clock`; the machine's unless set. Tests set
+    /// it to play out days of SLA clocks in seconds, with the components unchanged.
+    pub wall_clock: Option<WallClockSource>,
+}
+
+/// The current time as a duration since the Unix epoch.
+pub type WallClockSource = Arc<dyn Fn() -> Duration + Send + Sync>;
+
+/// A wall clock reading [`AppOptions::wall_clock`].
+struct SetClock(WallClockSource);
+
+impl wasmtime_wasi::HostWallClock for SetClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_millis(1)
+    }
+
+    fn now(&self) -> Duration {
+        (self.0)()
+    }
 }
 
 impl Default for AppOptions {
@@ -60,6 +79,7 @@ impl Default for AppOptions {
             request_timeout: Duration::from_secs(30),
             apply_migrations: true,
             cache_dir: None,
+            wall_clock: None,
         }
     }
 }
@@ -76,6 +96,7 @@ pub struct AppInner {
     components: HashMap<String, LoadedComponent>,
     backends: Backends,
     timeout: Duration,
+    wall_clock: Option<WallClockSource>,
     instantiation_micros: Mutex<Vec<u32>>,
     this: Weak<AppInner>,
 }
@@ -165,6 +186,7 @@ impl App {
             components,
             backends,
             timeout: options.request_timeout,
+            wall_clock: options.wall_clock.clone(),
             instantiation_micros: Mutex::default(),
             this: this.clone(),
         })))
@@ -338,6 +360,9 @@ impl AppInner {
     fn instance_data(&self, component: &LoadedComponent) -> Ctx {
         let mut wasi = WasiCtx::builder();
         wasi.inherit_stdout().inherit_stderr();
+        if let Some(clock) = &self.wall_clock {
+            wasi.wall_clock(SetClock(clock.clone()));
+        }
         for (key, value) in &component.environment {
             wasi.env(key, value);
         }

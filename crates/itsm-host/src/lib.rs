@@ -19,6 +19,6 @@ pub mod runtime_config;
 pub mod server;
 pub mod variables;
 
-pub use app::{App, AppOptions, HostBody};
+pub use app::{App, AppOptions, HostBody, WallClockSource};
 pub use build::build_components;
 pub use server::serve;

@@ -50,6 +50,16 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<Vec<String>>, ApiError> {
     }
 }
 
+/// Like [`if_match`], for decisions that must name the version they decide on (a signature,
+/// an approval): without a tag, 428 (RFC 6585), so nobody approves terms they never read.
+pub fn if_match_required(headers: &HeaderMap, what: &str) -> Result<Vec<String>, ApiError> {
+    if_match(headers)?.ok_or_else(|| ApiError::PreconditionRequired {
+        detail: format!(
+            "send If-Match with the ETag of the {what} you read, so that what you decide on is what you read"
+        ),
+    })
+}
+
 /// `"opaque"` or `W/"opaque"` (RFC 9110 §8.8.3).
 fn is_entity_tag(tag: &str) -> bool {
     let opaque = tag.strip_prefix("W/").unwrap_or(tag);

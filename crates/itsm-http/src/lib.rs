@@ -21,6 +21,7 @@ pub mod references;
 pub mod route_table;
 pub mod services;
 pub mod settings;
+pub mod sla;
 pub mod tailoring;
 pub mod time;
 

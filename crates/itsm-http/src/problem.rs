@@ -41,6 +41,9 @@ pub enum ApiError {
     Conflict { detail: String },
     #[error("{detail}")]
     PreconditionFailed { detail: String },
+    /// A decision that must name the version it decides on was sent without `If-Match`.
+    #[error("{detail}")]
+    PreconditionRequired { detail: String },
     #[error("{detail}")]
     PayloadTooLarge { detail: String },
     #[error("{detail}")]
@@ -149,6 +152,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::InvalidTransition { .. } | ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired { .. } => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -168,6 +172,7 @@ impl ApiError {
             ApiError::InvalidTransition { .. } => "invalid-transition",
             ApiError::Conflict { .. } => "conflict",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
+            ApiError::PreconditionRequired { .. } => "precondition-required",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
             ApiError::Unprocessable { .. } => "validation-failed",

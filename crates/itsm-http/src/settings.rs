@@ -75,14 +75,26 @@ async fn set_auto_close(
     by: &str,
     now: &str,
 ) -> Result<(), StoreError> {
+    store_setting(db, process, AUTO_CLOSE, &rule.after_hours(), by, now).await
+}
+
+/// Writes one of `process`'s settings (as JSON), replacing the value before.
+pub async fn store_setting<T: Serialize + ?Sized>(
+    db: &impl Sql,
+    process: Process,
+    name: &str,
+    value: &T,
+    by: &str,
+    now: &str,
+) -> Result<(), StoreError> {
     db.execute(
         "INSERT INTO process_setting (process, name, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (process, name) DO UPDATE SET value = excluded.value,
              updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         &[
             process.as_str().into(),
-            AUTO_CLOSE.into(),
-            itsm_store::to_json(&rule.after_hours())?.into(),
+            name.into(),
+            itsm_store::to_json(value)?.into(),
             now.into(),
             by.into(),
         ],

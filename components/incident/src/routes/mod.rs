@@ -11,6 +11,7 @@ pub mod major;
 pub mod notes;
 pub mod priority_matrix;
 pub mod settings;
+pub mod sla;
 pub mod tick;
 pub mod transition;
 pub mod update;

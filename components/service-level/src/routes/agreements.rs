@@ -116,6 +116,7 @@ pub async fn update(
     let audited = Audited {
         action: "update",
         reason: None,
+        decides: false,
     };
     modify(
         &*services.db,

@@ -6,7 +6,7 @@ use super::{READ, WRITE, scope};
 use crate::store::calendars::{
     StoredCalendar, insert_calendar, list_calendars, load_calendar, save_calendar,
 };
-use crate::wire::calendar::{CalendarRequest, HolidayEntry, HolidayName, business_calendar};
+use crate::wire::calendar::CalendarRequest;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -18,6 +18,7 @@ use itsm_domain::Code;
 use itsm_domain::sla::{holidays_from_ics, minutes_text};
 use itsm_http::audit::{Change, record};
 use itsm_http::json::Items;
+use itsm_http::sla::calendar_spec::{HolidayEntry, HolidayName, business_calendar};
 use itsm_http::time::{format_instant, parse_instant};
 use itsm_http::{ApiError, ApiJson, Principal, QueryParams, Services, etag};
 use itsm_store::{Sql, in_transaction};

@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use http::HeaderMap;
+use itsm_domain::access::Scope;
 use itsm_domain::sla::{AgreementAction, next_agreement_state};
 use itsm_http::json::parse_optional_json;
 use itsm_http::time::day_of;
@@ -31,6 +32,7 @@ pub async fn act(
     let audited = Audited {
         action: action.as_str(),
         reason: reason.as_deref(),
+        decides: matches!(action, AgreementAction::Sign | AgreementAction::Approve),
     };
     modify(
         &*services.db,
@@ -39,7 +41,10 @@ pub async fn act(
         &headers,
         audited,
         async |db, agreement| {
-            principal.require_in(action.authority(agreement.state), &scope())?;
+            // A service owner or process manager signs an OLA for the services it covers.
+            let mut context = scope().to_vec();
+            context.extend(agreement.terms.services.iter().map(|s| Scope::service(s)));
+            principal.require_in(action.authority(agreement.kind, agreement.state), &context)?;
             let revising = agreement.in_force_version.is_some();
             let next = next_agreement_state(agreement.state, action, revising)
                 .map_err(|e| ApiError::invalid_transition(&e, &e.allowed()))?;
@@ -202,7 +207,12 @@ async fn approve(
     )
     .await?;
     agreement.in_force_version = Some(number);
-    agreement.in_force_from = agreement.terms.valid_from.map(|d| d.to_string());
+    // A revision that starts later leaves the version before it in force until then.
+    let from = agreement.terms.valid_from.map(|d| d.to_string());
+    agreement.in_force_from = match (agreement.in_force_from.take(), from) {
+        (Some(earlier), Some(from)) => Some(earlier.min(from)),
+        (earlier, from) => from.or(earlier),
+    };
     agreement.in_force_until = agreement.terms.valid_until.map(|d| d.to_string());
     if let Some(review) = &mut agreement.last_review {
         review.closed_at.get_or_insert(decision.at);

@@ -5,6 +5,7 @@ pub mod agreements;
 pub mod applicable;
 pub mod calendars;
 pub mod lifecycle;
+pub mod policies;
 
 use crate::store::agreements::{Agreement, load_agreement, save_agreement};
 use crate::store::calendars::load_calendar;
@@ -97,7 +98,16 @@ pub async fn check_references(
     for (i, code) in added(&after.services, before.map(|b| &b.services[..])) {
         ensure_service_open(db, &code, &format!("services[{i}]")).await?;
     }
-    for (i, code) in added(&after.entries, before.map(|b| &b.entries[..])) {
+    let target_entries = after
+        .targets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.entry.clone().map(|e| (format!("targets[{i}].entry"), e)));
+    let entries = added(&after.entries, before.map(|b| &b.entries[..]))
+        .into_iter()
+        .map(|(i, code)| (format!("entries[{i}]"), code))
+        .chain(target_entries);
+    for (field, code) in entries {
         let rows = db
             .query(
                 "SELECT withdrawn_at FROM catalogue_entry WHERE code = ?",
@@ -111,7 +121,7 @@ pub async fn check_references(
             }
             Some(_) => continue,
         };
-        return Err(ApiError::invalid_field(&format!("entries[{i}]"), message));
+        return Err(ApiError::invalid_field(&field, message));
     }
     for (code, field) in after.calendars() {
         if load_calendar(db, code).await?.is_none() {
@@ -142,6 +152,8 @@ pub async fn check_references(
 pub struct Audited<'a> {
     pub action: &'a str,
     pub reason: Option<&'a str>,
+    /// A decision on the terms (a signature, an approval): it must name the version read.
+    pub decides: bool,
 }
 
 /// The shared write path: in one transaction, load the agreement, check `If-Match`, let
@@ -156,7 +168,11 @@ pub async fn modify<D: Sql>(
     change: impl AsyncFnOnce(&D, &mut Agreement) -> Result<(), ApiError>,
 ) -> Result<Response, ApiError> {
     principal.require_in(READ, &scope())?;
-    let required = etag::if_match(headers)?;
+    let required = if audited.decides {
+        Some(etag::if_match_required(headers, "agreement")?)
+    } else {
+        etag::if_match(headers)?
+    };
     let now = itsm_http::now();
     in_transaction(db, async |db| {
         let current = find(db, id).await?;

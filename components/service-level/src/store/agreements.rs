@@ -256,36 +256,6 @@ pub async fn versions_of(
         .collect()
 }
 
-/// For each SLA approved by `at`, the version then in force, with when the agreement ended if
-/// it has; the caller checks validity in the calendar's zone.
-pub async fn versions_in_force(
-    db: &impl Sql,
-    at: &str,
-) -> Result<Vec<(ApprovedVersion, Option<Decision>)>, StoreError> {
-    let rows = db
-        .query(
-            &format!(
-                "SELECT {}, a.expired FROM service_agreement_version v
-                 JOIN service_agreement a ON a.agreement_id = v.agreement_id
-                 WHERE a.kind = 'sla' AND v.version_number = (
-                     SELECT MAX(version_number) FROM service_agreement_version l
-                     WHERE l.agreement_id = v.agreement_id AND l.approved_at <= ?)
-                 ORDER BY v.agreement_id
-                 LIMIT 1000",
-                VERSION_COLUMNS
-                    .split(", ")
-                    .map(|c| format!("v.{c}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            &[at.into()],
-        )
-        .await?;
-    rows.iter()
-        .map(|row| Ok((ApprovedVersion::from_row(&row)?, row.json_opt("expired")?)))
-        .collect()
-}
-
 /// Which of `numbers` (agreement ids) exist as SLAs: the ones OLAs and contracts may support.
 pub async fn existing_slas(db: &impl Sql, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
     if ids.is_empty() {

@@ -1,7 +1,7 @@
 //! `business_calendar`: one row per calendar, its week, holidays and exceptional days one JSON
 //! document read back through the wire's checked spec.
 
-use crate::wire::calendar::{CalendarName, CalendarSpec};
+use itsm_http::sla::calendar_spec::{CalendarName, CalendarSpec};
 use itsm_store::{Row, Sql, StoreError, to_json};
 use schemars::JsonSchema;
 use serde::Serialize;

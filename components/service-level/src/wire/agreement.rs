@@ -3,11 +3,10 @@
 //! liability), the structured targets and service hours, the validity period, and the links to
 //! customers, services, catalogue entries, supporting agreements and supplier contracts.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use itsm_domain::catalogue::Localized;
 use itsm_domain::sla::{
-    AgreementAction, AgreementKind, DEFAULT_WARN_AT_PERCENT, ShownState, Target, check_targets,
-    check_validity,
+    AgreementAction, AgreementKind, ShownState, Target, check_targets, check_validity,
 };
 use itsm_domain::{FieldErrors, Label, Reason, RecordKind, parse_code};
 use itsm_http::ApiError;
@@ -147,11 +146,6 @@ pub struct Terms {
 }
 
 impl Terms {
-    /// The share of a target after which its clock is "at risk", where the target sets none.
-    pub fn warn_at(&self) -> u8 {
-        self.warn_at_percent.unwrap_or(DEFAULT_WARN_AT_PERCENT)
-    }
-
     /// The checks that need no database: codes well formed, lists bounded and without
     /// repeats, targets sound, validity in order, figures in range, links fit for the kind.
     pub fn check(&self) -> Result<(), ApiError> {
@@ -203,6 +197,28 @@ impl Terms {
                 return Err(ApiError::invalid_field(
                     field,
                     "must be at least one minute",
+                ));
+            }
+        }
+        for (field, day) in [
+            ("valid_from", self.valid_from),
+            ("valid_until", self.valid_until),
+        ] {
+            if day.is_some_and(|d| !(1970..=9999).contains(&d.year())) {
+                return Err(ApiError::invalid_field(
+                    field,
+                    "must lie between the years 1970 and 9999",
+                ));
+            }
+        }
+        for (i, target) in self.targets.iter().enumerate() {
+            if let Some(entry) = &target.entry
+                && !self.entries.is_empty()
+                && !self.entries.contains(entry)
+            {
+                return Err(ApiError::invalid_field(
+                    &format!("targets[{i}].entry"),
+                    format!("{entry} is not among the agreement's entries"),
                 ));
             }
         }

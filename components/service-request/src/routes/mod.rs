@@ -9,6 +9,7 @@ pub mod order;
 mod people;
 pub mod read;
 pub mod settings;
+pub mod sla;
 pub mod tasks;
 
 use crate::store::approvals::{ApprovalSlot, slots_of};

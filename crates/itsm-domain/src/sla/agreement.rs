@@ -74,13 +74,26 @@ text_enum! {
 }
 
 impl AgreementAction {
-    /// The authority the step needs in the state it is taken from; a return is decided by
-    /// whoever the agreement waits for.
-    pub const fn authority(self, from: AgreementState) -> &'static str {
+    /// The authority the step needs for this kind of agreement in the state it is taken from;
+    /// a return is decided by whoever the agreement waits for.
+    pub const fn authority(self, kind: AgreementKind, from: AgreementState) -> &'static str {
         match (self, from) {
-            (Self::Sign, _) | (Self::Return, AgreementState::Negotiated) => names::SLA_SIGN,
+            (Self::Sign, _) | (Self::Return, AgreementState::Negotiated) => kind.signer(),
             (Self::Approve, _) | (Self::Return, _) => names::SLA_APPROVE,
             _ => names::SLA_WRITE,
+        }
+    }
+}
+
+impl AgreementKind {
+    /// Who signs for the other party: Sales for the customer [001 §6.1.5], the Commerce
+    /// department a supplier contract [001 §6.1.7], and for an internal team whoever allocates
+    /// its people (a service owner or process manager, [000]).
+    pub const fn signer(self) -> &'static str {
+        match self {
+            Self::Sla => names::SLA_SIGN,
+            Self::Uc => names::SUPPLIER_CONTRACT_SIGN,
+            Self::Ola => names::RESOURCE_ALLOCATE,
         }
     }
 }
@@ -228,14 +241,29 @@ mod tests {
 
     #[test]
     fn each_step_needs_the_authority_of_the_role_the_seeds_name() {
-        assert_eq!(A::Negotiate.authority(S::Draft), names::SLA_WRITE);
-        assert_eq!(A::Sign.authority(S::Negotiated), names::SLA_SIGN);
-        assert_eq!(A::Approve.authority(S::Signed), names::SLA_APPROVE);
-        assert_eq!(A::Return.authority(S::Negotiated), names::SLA_SIGN);
-        assert_eq!(A::Return.authority(S::Signed), names::SLA_APPROVE);
+        let sla = AgreementKind::Sla;
+        assert_eq!(A::Negotiate.authority(sla, S::Draft), names::SLA_WRITE);
+        assert_eq!(A::Sign.authority(sla, S::Negotiated), names::SLA_SIGN);
+        assert_eq!(A::Approve.authority(sla, S::Signed), names::SLA_APPROVE);
+        assert_eq!(A::Return.authority(sla, S::Negotiated), names::SLA_SIGN);
+        assert_eq!(A::Return.authority(sla, S::Signed), names::SLA_APPROVE);
         for action in [A::Review, A::Confirm, A::Expire] {
-            assert_eq!(action.authority(S::Approved), names::SLA_WRITE);
+            assert_eq!(action.authority(sla, S::Approved), names::SLA_WRITE);
         }
+        let uc = AgreementKind::Uc;
+        assert_eq!(
+            A::Sign.authority(uc, S::Negotiated),
+            names::SUPPLIER_CONTRACT_SIGN
+        );
+        assert_eq!(
+            A::Return.authority(uc, S::Negotiated),
+            names::SUPPLIER_CONTRACT_SIGN
+        );
+        assert_eq!(A::Approve.authority(uc, S::Signed), names::SLA_APPROVE);
+        assert_eq!(
+            A::Sign.authority(AgreementKind::Ola, S::Negotiated),
+            names::RESOURCE_ALLOCATE
+        );
     }
 
     #[test]

@@ -107,6 +107,13 @@ impl BusinessCalendar {
         at.with_timezone(&self.zone).date_naive()
     }
 
+    /// `at` as the calendar's people read it: "2026-12-29 11:30 GMT".
+    pub fn local_text(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone)
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string()
+    }
+
     /// The rule itself, for one instant.
     pub fn is_working(&self, at: DateTime<Utc>) -> bool {
         let local = at.with_timezone(&self.zone);

@@ -8,6 +8,7 @@
 //! had used.
 
 use super::calendar::BusinessCalendar;
+use crate::text_enum::text_enum;
 use chrono::{DateTime, Duration, Utc};
 
 /// What a state does to the clock.
@@ -102,17 +103,18 @@ fn close(line: &mut Timeline, effect: Effect, from: DateTime<Utc>, until: DateTi
     }
 }
 
-/// Where a clock stands against its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
-    /// Running or paused, under the warning threshold.
-    OnTrack,
-    /// Running or paused, past the warning threshold, not yet due.
-    AtRisk,
-    /// Used more than its target.
-    Breached,
-    /// Stopped within its target.
-    Met,
+text_enum! {
+    /// Where a clock stands against its target.
+    pub enum Standing {
+        /// Running or paused, under the warning threshold.
+        OnTrack => "on_track",
+        /// Running or paused, past the warning threshold, not yet due.
+        AtRisk => "at_risk",
+        /// Used more than its target.
+        Breached => "breached",
+        /// Stopped within its target.
+        Met => "met",
+    }
 }
 
 /// A clock read at one instant.
@@ -170,6 +172,32 @@ pub fn read(
         due,
         standing,
     }
+}
+
+/// The instant at which the clock had run `amount` of working time: within a closed running
+/// span when it got that far, projected along the open span when it runs now; `None` when it
+/// did not get that far and is paused or stopped (or never does within the calendar's horizon).
+/// This is when a target fell or falls due, and when its warning threshold was or will be
+/// crossed.
+pub fn crossing(
+    line: &Timeline,
+    calendar: &BusinessCalendar,
+    amount: Duration,
+) -> Option<DateTime<Utc>> {
+    let mut left = amount;
+    for (from, until) in &line.running {
+        match until {
+            Some(until) => {
+                let worked = calendar.between(*from, *until);
+                if worked >= left {
+                    return calendar.add(*from, left);
+                }
+                left -= worked;
+            }
+            None => return calendar.add(*from, left),
+        }
+    }
+    None
 }
 
 /// Whether `elapsed` is at least `share` of `target`, in whole seconds.
@@ -349,6 +377,44 @@ mod tests {
                 prop_assert!(runs_at(started, initial, &changes, now));
                 prop_assert_eq!(calendar.between(now, due), reading.remaining);
             }
+        }
+
+        #[test]
+        fn the_crossing_is_where_the_minute_by_minute_count_reaches_the_amount(
+            zone in prop::sample::select(&["Europe/London", "America/New_York", "Australia/Lord_Howe"][..]),
+            initial in effect(),
+            steps in prop::collection::vec((0i64..(4 * 1440), effect()), 0..8),
+            now_minutes in 0i64..(5 * 1440),
+            amount_minutes in 1i64..(2 * 480),
+        ) {
+            let calendar = nine_to_five(zone);
+            let started = at("2026-03-27T06:00:00Z");
+            let changes: Vec<Change> = steps
+                .iter()
+                .map(|(m, e)| Change { at: started + Duration::minutes(*m), effect: *e })
+                .collect();
+            let now = started + Duration::minutes(now_minutes);
+            let line = timeline(started, initial, &changes, now);
+            // After `now` the history is unknown: the clock keeps the effect it has at `now`.
+            let running_after_now = runs_at(started, initial, &changes, now);
+            let mut expected = None;
+            let mut count = 0;
+            let mut t = started;
+            while t < now + Duration::days(30) {
+                let running = if t < now { runs_at(started, initial, &changes, t) } else { running_after_now };
+                if running && calendar.is_working(t) {
+                    count += 1;
+                    if count == amount_minutes {
+                        expected = Some(t + Duration::minutes(1));
+                        break;
+                    }
+                }
+                if t >= now && !running_after_now {
+                    break;
+                }
+                t += Duration::minutes(1);
+            }
+            prop_assert_eq!(crossing(&line, &calendar, Duration::minutes(amount_minutes)), expected);
         }
     }
 }

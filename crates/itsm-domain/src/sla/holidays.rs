@@ -82,8 +82,16 @@ pub fn holidays_from_ics(text: &str) -> Result<Vec<Holiday>, HolidayImportError>
             None if event.property_value("DTEND").is_some() => {
                 return Err(fault("has an unreadable end date (DTEND)"));
             }
-            // RFC 5545 §3.6.1: an all-day event without an end lasts its start day.
-            None => first.succ_opt().unwrap_or(first),
+            None => match event.property_value("DURATION") {
+                Some(text) => {
+                    let days = whole_days(text).ok_or_else(|| {
+                        fault("lasts a DURATION that is not whole days, such as P1D or P1W")
+                    })?;
+                    first + chrono::Days::new(days)
+                }
+                // RFC 5545 §3.6.1: an all-day event without an end lasts its start day.
+                None => first.succ_opt().unwrap_or(first),
+            },
         };
         let days = (end - first).num_days();
         if days < 1 {
@@ -122,6 +130,24 @@ pub fn holidays_from_ics(text: &str) -> Result<Vec<Holiday>, HolidayImportError>
     }
     holidays.sort_by_key(|h| h.date);
     Ok(holidays)
+}
+
+/// A `DURATION` of whole days or weeks (`P2D`, `P1W`), in days; `None` for anything with a
+/// time part, months or years (which are not a fixed number of days), or nothing at all.
+fn whole_days(text: &str) -> Option<u64> {
+    match iso8601::duration(text.trim()).ok()? {
+        iso8601::Duration::YMDHMS {
+            year: 0,
+            month: 0,
+            day,
+            hour: 0,
+            minute: 0,
+            second: 0,
+            millisecond: 0,
+        } if day > 0 => Some(u64::from(day)),
+        iso8601::Duration::Weeks(weeks) if weeks > 0 => Some(u64::from(weeks) * 7),
+        _ => None,
+    }
 }
 
 /// The parser's message, cut to its first lines: it quotes the input, which may be long.
@@ -189,6 +215,19 @@ mod tests {
     }
 
     #[test]
+    fn a_duration_of_whole_days_or_weeks_sets_the_span() {
+        let days = |duration: &str| {
+            holidays_from_ics(&ics(&event(&format!(
+                "DTSTART;VALUE=DATE:20261224\r\nDURATION:{duration}\r\nSUMMARY:Break\r\n"
+            ))))
+            .expect("read")
+            .len()
+        };
+        assert_eq!(days("P3D"), 3);
+        assert_eq!(days("P1W"), 7);
+    }
+
+    #[test]
     fn folded_lines_and_chinese_names_are_read() {
         let text = ics(&event(
             "DTSTART;VALUE=DATE:20270206\r\nDTEND;VALUE=DATE:20270209\r\nSUMMARY:春節 (Spring\r\n  Festival)\r\n",
@@ -218,6 +257,9 @@ mod tests {
                 .starts_with("event #1: ends before it starts")
         );
         assert!(refused("SUMMARY:No date\r\n").contains("no readable start date"));
+        assert!(
+            refused("DTSTART;VALUE=DATE:20261224\r\nDURATION:PT4H\r\n").contains("not whole days")
+        );
         assert!(
             refused("DTSTART;VALUE=DATE:20260101\r\nDTEND;VALUE=DATE:20260301\r\n")
                 .contains("lasts 59 days")

@@ -7,7 +7,9 @@
 mod agreement;
 mod calendar;
 mod clock;
+mod explain;
 mod holidays;
+mod policy;
 mod target;
 mod wording;
 
@@ -24,5 +26,7 @@ pub use target::{
 };
 
 pub use calendar::{BusinessCalendar, CalendarError, Hours};
-pub use clock::{Change, Effect, Pause, Reading, Standing, Timeline, read, timeline};
+pub use clock::{Change, Effect, Pause, Reading, Standing, Timeline, crossing, read, timeline};
+pub use explain::{Explained, Governing, explain};
+pub use policy::{ClockEffect, ClockPolicy, Metric, MetricPolicy, state_key, state_keys};
 pub use wording::minutes_text;

@@ -69,9 +69,10 @@ impl Target {
                 .is_none_or(|e| Some(e) == subject.entry)
     }
 
-    /// 1 when it names a priority or entry, 0 when it covers every record of its kind.
+    /// How many of priority and entry it names: a target for high-priority laptop requests is
+    /// more specific than one for high-priority requests, which is more than one for all.
     fn specificity(&self) -> u8 {
-        u8::from(self.priority.is_some() || self.entry.is_some())
+        u8::from(self.priority.is_some()) + u8::from(self.entry.is_some())
     }
 
     /// What the target covers, as the explanation says it: "high-priority incidents".
@@ -200,6 +201,9 @@ pub struct Candidate {
     pub customers: Vec<String>,
     /// Services it covers (codes); empty: every service.
     pub services: Vec<String>,
+    /// Catalogue entries it covers (codes); empty: every entry. Only requests name an entry,
+    /// so a list here keeps the agreement to requests for those entries.
+    pub entries: Vec<String>,
     pub targets: Vec<Target>,
 }
 
@@ -224,6 +228,9 @@ impl Breadth {
         };
         let customer = covers(&candidate.customers, subject.customer)?;
         let service = covers(&candidate.services, subject.service)?;
+        if subject.record == TargetRecord::Request {
+            covers(&candidate.entries, subject.entry)?;
+        }
         Some(match (customer, service) {
             (true, true) => Self::CustomerAndService,
             (true, false) => Self::Customer,
@@ -267,10 +274,14 @@ pub fn choose(candidates: &[Candidate], subject: &Subject<'_>) -> Option<Choice>
             Some((i, target, breadth))
         })
         .collect();
+    // An agreement kept to some catalogue entries counts, for a request, like a target that
+    // names its entry.
+    let narrowing =
+        |c: &Candidate| u8::from(subject.record == TargetRecord::Request && !c.entries.is_empty());
     let rank = |&(i, t, breadth): &(usize, usize, Breadth)| {
         (
             breadth,
-            candidates[i].targets[t].specificity(),
+            candidates[i].targets[t].specificity() + narrowing(&candidates[i]),
             candidates[i].approved_at.clone(),
         )
     };
@@ -280,7 +291,7 @@ pub fn choose(candidates: &[Candidate], subject: &Subject<'_>) -> Option<Choice>
             // Equal in every respect: the first listed wins, so the choice is stable.
             .then_with(|| b.0.cmp(&a.0))
     })?;
-    let specificity = candidates[chosen].targets[target].specificity();
+    let specificity = rank(&(chosen, target, breadth)).1;
     let tied = applicable
         .iter()
         .filter(|a| {
@@ -294,18 +305,33 @@ pub fn choose(candidates: &[Candidate], subject: &Subject<'_>) -> Option<Choice>
         winner.name,
         breadth.describe(subject)
     );
-    let others = applicable.len() - 1;
-    match (others, tied) {
-        (0, _) => reason.push_str(", and no other agreement in force covers this record"),
-        (n, 0) => reason.push_str(&format!(
-            ", more specific than the {n} other agreement{} in force that cover{} it",
-            plural(n),
-            if n == 1 { "s" } else { "" }
-        )),
-        (n, _) => reason.push_str(&format!(
-            "; of the {} agreements in force that cover it, it is among the most specific and was approved last",
-            n + 1
-        )),
+    let broader = applicable.iter().filter(|a| a.2 < breadth).count();
+    let as_broad = applicable.len() - 1 - broader - tied;
+    let mut parts = Vec::new();
+    if broader > 0 {
+        parts.push(format!(
+            "it is agreed more narrowly than {broader} other agreement{} in force that cover{} this record",
+            plural(broader),
+            if broader == 1 { "s" } else { "" }
+        ));
+    }
+    if as_broad > 0 {
+        parts.push(format!(
+            "its target is more specific than that of {as_broad} agreement{} agreed as broadly",
+            plural(as_broad)
+        ));
+    }
+    if tied > 0 {
+        parts.push(format!(
+            "of {} equally specific agreements it was approved last",
+            tied + 1
+        ));
+    }
+    if parts.is_empty() {
+        reason.push_str(", and no other agreement in force covers this record");
+    } else {
+        reason.push_str("; ");
+        reason.push_str(&parts.join("; "));
     }
     reason.push_str(&format!(
         ". Its target for {} applies.",
@@ -363,6 +389,7 @@ mod tests {
             approved_at: format!("2026-01-0{}T00:00:00Z", name.len() % 9),
             customers: customers.iter().map(|c| (*c).to_owned()).collect(),
             services: services.iter().map(|s| (*s).to_owned()).collect(),
+            entries: Vec::new(),
             targets,
         }
     }
@@ -408,9 +435,9 @@ mod tests {
         assert_eq!(choice.breadth, Breadth::CustomerAndService);
         assert_eq!(
             choice.reason,
-            "acme mail applies because it is agreed for customer acme and service mail, more \
-             specific than the 3 other agreements in force that cover it. Its target for all \
-             incidents applies."
+            "acme mail applies because it is agreed for customer acme and service mail; it is \
+             agreed more narrowly than 3 other agreements in force that cover this record. Its \
+             target for all incidents applies."
         );
     }
 
@@ -478,7 +505,13 @@ mod tests {
             let choice =
                 choose(&candidates, &incident("acme", "mail", Priority::Low)).expect("valid");
             assert_eq!(candidates[choice.candidate].name, "newer");
-            assert!(choice.reason.contains("of the 2 agreements in force that cover it, it is among the most specific and was approved last"), "{}", choice.reason);
+            assert!(
+                choice
+                    .reason
+                    .contains("of 2 equally specific agreements it was approved last"),
+                "{}",
+                choice.reason
+            );
         }
     }
 
@@ -526,6 +559,84 @@ mod tests {
         assert_eq!(
             choose(&candidates, &order("phone")).expect("valid").target,
             0
+        );
+    }
+
+    #[test]
+    fn a_target_naming_priority_and_entry_beats_one_naming_either() {
+        let mut high = target(TargetRecord::Request, Some(Priority::High), 960);
+        high.entry = None;
+        let mut high_laptop = target(TargetRecord::Request, Some(Priority::High), 240);
+        high_laptop.entry = Some("laptop".to_owned());
+        let candidates = [candidate("requests", &[], &[], vec![high, high_laptop])];
+        let order = Subject {
+            record: TargetRecord::Request,
+            customer: Some("acme"),
+            service: Some("desktop"),
+            priority: Some(Priority::High),
+            entry: Some("laptop"),
+        };
+        assert_eq!(choose(&candidates, &order).expect("chosen").target, 1);
+    }
+
+    #[test]
+    fn an_agreement_for_some_entries_covers_requests_for_those_only() {
+        let mut laptops = candidate(
+            "laptops",
+            &[],
+            &[],
+            vec![target(TargetRecord::Request, None, 240)],
+        );
+        laptops.entries = vec!["laptop".to_owned()];
+        let general = candidate(
+            "general",
+            &[],
+            &[],
+            vec![target(TargetRecord::Request, None, 960)],
+        );
+        let candidates = [laptops, general];
+        let order = |entry| Subject {
+            record: TargetRecord::Request,
+            customer: None,
+            service: Some("desktop"),
+            priority: None,
+            entry: Some(entry),
+        };
+        let pick = |entry| {
+            candidates[choose(&candidates, &order(entry))
+                .expect("chosen")
+                .candidate]
+                .name
+                .clone()
+        };
+        assert_eq!(pick("phone"), "general");
+        assert_eq!(pick("laptop"), "laptops");
+    }
+
+    #[test]
+    fn between_equally_broad_agreements_the_more_specific_target_wins_and_is_named_the_reason() {
+        let candidates = [
+            candidate(
+                "any",
+                &["acme"],
+                &[],
+                vec![target(TargetRecord::Incident, None, 480)],
+            ),
+            candidate(
+                "high",
+                &["acme"],
+                &[],
+                vec![target(TargetRecord::Incident, Some(Priority::High), 120)],
+            ),
+        ];
+        let choice =
+            choose(&candidates, &incident("acme", "mail", Priority::High)).expect("chosen");
+        assert_eq!(candidates[choice.candidate].name, "high");
+        assert_eq!(
+            choice.reason,
+            "high applies because it is agreed for customer acme, for all services; its target is \
+             more specific than that of 1 agreement agreed as broadly. Its target for \
+             high-priority incidents applies."
         );
     }
 
