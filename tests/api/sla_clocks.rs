@@ -153,6 +153,23 @@ async fn business_hours_run_across_a_weekend_and_holidays_and_the_clock_says_so(
         "2026-12-29T10:00:00.000Z"
     );
     assert_eq!(clock(&sla, "resolution")["elapsed_minutes"], 180);
+    // It stays stopped through a hold and a resumption.
+    act(
+        &app,
+        &desk,
+        &number,
+        "hold",
+        json!({"hold_reason": "awaiting_caller"}),
+    )
+    .await;
+    app.advance(30);
+    act(&app, &desk, &number, "resume", json!({})).await;
+    app.advance(30);
+    let sla = clocks(&app, &desk, &number).await;
+    let response = clock(&sla, "response");
+    assert_eq!(response["stopped_at"], "2026-12-29T10:00:00.000Z");
+    assert_eq!(response["running"], false);
+    assert_eq!(clock(&sla, "resolution")["elapsed_minutes"], 210);
 }
 
 #[tokio::test]
@@ -308,6 +325,49 @@ async fn each_record_is_governed_by_the_most_specific_agreement_and_requests_hav
     assert_eq!(request_sla["target"]["record"], "request");
     let fulfilment = clock(&request_sla, "resolution");
     assert_eq!(fulfilment["target_minutes"], 960);
+    assert_eq!(fulfilment["elapsed_minutes"], 60);
+    // A customer is told which agreement governs, not which others there are or what it is
+    // called.
+    assert_eq!(request_sla["agreement_title"], Value::Null);
+    assert!(
+        request_sla["reason"]
+            .as_str()
+            .expect("reason")
+            .ends_with("governs this record."),
+        "{request_sla}"
+    );
+    // A task added and cancelled has a state of its own; the request's clock does not see it.
+    let task = json_with(
+        app.post_as(
+            &desk,
+            &format!("/api/v1/requests/{number}/tasks"),
+            &json!({"title": "Check the printer"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    app.set_time("2027-01-11T10:30:00Z");
+    let cancel = format!("/api/v1/requests/{number}/tasks/{}/cancel", task["number"]);
+    json_with(
+        app.post_as(&desk, &cancel, &json!({"notes": "Not needed"}))
+            .await,
+        200,
+    )
+    .await;
+    app.set_time("2027-01-11T11:00:00Z");
+    let after_task = json_with(
+        app.get_as(&desk, &format!("/api/v1/requests/{number}/sla"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(clock(&after_task, "resolution")["elapsed_minutes"], 120);
+    assert_eq!(clock(&after_task, "resolution")["running"], true);
+    assert!(
+        after_task["agreement_title"].is_object(),
+        "staff see the title: {after_task}"
+    );
     // Someone who may not read the request may not read its clocks.
     let stranger = app.user_with("zed", &[]).await;
     problem(
@@ -319,7 +379,7 @@ async fn each_record_is_governed_by_the_most_specific_agreement_and_requests_hav
 }
 
 #[tokio::test]
-async fn the_clock_policy_is_set_by_the_process_owner_and_applies_when_read() {
+async fn a_clock_policy_is_set_by_the_process_owner_and_applies_from_then_on() {
     let (app, desk) = world("2027-01-11T09:00:00Z").await;
     let number = log_incident(&app, &desk, serde_json::from_str(ACME).expect("json")).await;
     act(&app, &desk, &number, "start", json!({})).await;
@@ -332,15 +392,17 @@ async fn the_clock_policy_is_set_by_the_process_owner_and_applies_when_read() {
         json!({"hold_reason": "awaiting_problem"}),
     )
     .await;
-    app.set_time("2027-01-11T11:00:00Z");
+    app.set_time("2027-01-11T10:30:00Z");
     // By default waiting for problem management is the provider's own time: the clock runs.
     assert_eq!(
         clock(&clocks(&app, &desk, &number).await, "resolution")["elapsed_minutes"],
-        120
+        90
     );
 
     let path = "/api/v1/slas/policies/incident";
-    let current = json_with(app.get_as(&desk, path).await, 200).await;
+    let read = app.get_as(&desk, path).await;
+    let etag = read.headers()["etag"].to_str().expect("etag").to_owned();
+    let current = json_with(read, 200).await;
     assert_eq!(current["configured"], false);
     let mut policy = current["policy"].clone();
     policy["resolution"]["on_hold:awaiting_problem"] = json!("pause");
@@ -363,14 +425,28 @@ async fn the_clock_policy_is_set_by_the_process_owner_and_applies_when_read() {
         refused["errors"][0]["field"],
         "resolution.on_hold:awaiting_vendor"
     );
-    let set = json_with(send(&app, &owner, Method::PUT, path, &policy).await, 200).await;
+    let mut forever = policy.clone();
+    forever["resolution"]["closed"] = json!("run");
+    let refused = problem(send(&app, &owner, Method::PUT, path, &forever).await, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "resolution.closed");
+    let put = |etag: &str| {
+        app.request_as(&owner, Method::PUT, path)
+            .header("if-match", etag.to_owned())
+            .json(&policy)
+            .send()
+    };
+    let set = json_with(put(&etag).await.expect("sent"), 200).await;
     assert_eq!(set["configured"], true);
+    assert_eq!(set["since"], "2027-01-11T10:30:00.000Z");
+    problem(put(&etag).await.expect("sent"), 412).await;
 
-    // Read again, the hour on hold is a pause.
+    // From 10:30 the hold is a pause; the half hour before it stays counted.
+    app.set_time("2027-01-11T11:00:00Z");
     let sla = clocks(&app, &desk, &number).await;
     assert_eq!(sla["policy_configured"], true);
     let resolution = clock(&sla, "resolution");
-    assert_eq!(resolution["elapsed_minutes"], 60);
+    assert_eq!(resolution["elapsed_minutes"], 90);
+    assert_eq!(resolution["pauses"][0]["from"], "2027-01-11T10:30:00.000Z");
     assert_eq!(
         resolution["pauses"][0]["reason"],
         "on_hold:awaiting_problem"

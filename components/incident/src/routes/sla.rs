@@ -9,8 +9,9 @@ use super::{find_visible, parse_id};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use itsm_domain::RecordKind;
+use itsm_domain::closure::Closure;
 use itsm_domain::sla::TargetRecord;
-use itsm_http::sla::clocks::{RecordFacts, RecordSla, record_sla, states_from_history};
+use itsm_http::sla::clocks::{RecordFacts, RecordSla, record_sla, record_states};
 use itsm_http::{ApiError, Principal, Services};
 
 pub async fn get_sla(
@@ -20,16 +21,20 @@ pub async fn get_sla(
 ) -> Result<Json<RecordSla>, ApiError> {
     let db = &*services.db;
     let incident = find_visible(db, &principal, parse_id(&id)?).await?;
-    let history = itsm_store::record_history(db, "incident", incident.id).await?;
+    let number = RecordKind::Incident.number_text(incident.id);
     let facts = RecordFacts {
         record: TargetRecord::Incident,
-        number: RecordKind::Incident.number_text(incident.id),
+        number: number.clone(),
         logged_at: incident.created_at.clone(),
         customer: incident.customer.clone(),
         service: incident.service.clone(),
         priority: Some(incident.priority),
         entry: None,
-        states: states_from_history(&history),
+        states: record_states(db, "incident", incident.id, &number).await?,
+        closed_itself_at: (incident.closure == Some(Closure::AutoClosed))
+            .then(|| incident.closed_at.clone())
+            .flatten(),
+        staff: principal.holds_as_staff(itsm_domain::access::names::INCIDENT_READ),
     };
     Ok(Json(record_sla(db, &facts).await?))
 }

@@ -18,7 +18,7 @@ use itsm_domain::Code;
 use itsm_domain::sla::{holidays_from_ics, minutes_text};
 use itsm_http::audit::{Change, record};
 use itsm_http::json::Items;
-use itsm_http::sla::calendar_spec::{HolidayEntry, HolidayName, business_calendar};
+use itsm_http::sla::calendar_spec::{HolidayEntry, HolidayName, stored_calendar};
 use itsm_http::time::{format_instant, parse_instant};
 use itsm_http::{ApiError, ApiJson, Principal, QueryParams, Services, etag};
 use itsm_store::{Sql, in_transaction};
@@ -65,7 +65,7 @@ pub async fn put_calendar(
 ) -> Result<Response, ApiError> {
     let code = Code::parse(&code).map_err(|message| ApiError::bad_field("code", message))?;
     principal.require_in(WRITE, &scope())?;
-    let (name, zone, spec) = request.check()?;
+    let checked = request.check()?;
     let required = etag::if_match(&headers)?;
     let now = itsm_http::now();
     in_transaction(&*services.db, async |db| {
@@ -74,9 +74,10 @@ pub async fn put_calendar(
                 let mut calendar = StoredCalendar {
                     id: 0,
                     code: code.to_string(),
-                    name,
-                    zone,
-                    spec,
+                    name: checked.name,
+                    zone: checked.zone,
+                    spec: checked.spec,
+                    zone_rules: checked.zone_rules,
                     version: 1,
                     created_at: now.clone(),
                     created_by: principal.user.clone(),
@@ -101,9 +102,10 @@ pub async fn put_calendar(
                     &format!("calendar {code}"),
                 )?;
                 let mut next = current.clone();
-                next.name = name;
-                next.zone = zone;
-                next.spec = spec;
+                next.name = checked.name;
+                next.zone = checked.zone;
+                next.spec = checked.spec;
+                next.zone_rules = checked.zone_rules;
                 save(db, &principal, current, next, "update", &now).await
             }
         }
@@ -188,7 +190,7 @@ pub async fn import_holidays(
             });
         }
         next.spec.holidays.sort_by_key(|h| h.date);
-        business_calendar(&next.zone, &next.spec).map_err(|_| {
+        stored_calendar(next.zone_rules.clone(), &next.spec).map_err(|_| {
             ApiError::invalid_field("file", "the calendar would hold too many holidays")
         })?;
         save(db, &principal, current, next, "import_holidays", &now).await
@@ -223,7 +225,7 @@ pub async fn working_time(
         return Err(ApiError::bad_field("to", "at most three years after from"));
     }
     let stored = find(&*services.db, &code).await?;
-    let calendar = business_calendar(&stored.zone, &stored.spec)?;
+    let calendar = stored_calendar(stored.zone_rules.clone(), &stored.spec)?;
     let minutes = calendar.between(from, to).num_minutes();
     Ok(Json(WorkingTime {
         calendar: stored.code,
@@ -263,7 +265,7 @@ pub async fn due(
         })?
         .ok_or_else(|| ApiError::bad_field("minutes", "is required"))?;
     let stored = find(&*services.db, &code).await?;
-    let calendar = business_calendar(&stored.zone, &stored.spec)?;
+    let calendar = stored_calendar(stored.zone_rules.clone(), &stored.spec)?;
     let due = calendar
         .add(from, Duration::minutes(i64::from(minutes)))
         .ok_or_else(|| ApiError::Conflict {
@@ -272,19 +274,12 @@ pub async fn due(
                 stored.code
             ),
         })?;
-    let zone: chrono_tz::Tz = stored
-        .zone
-        .parse()
-        .map_err(|_| ApiError::Internal(format!("stored zone {}", stored.zone)))?;
     Ok(Json(DueTime {
         calendar: stored.code,
         from: format_instant(from),
         minutes: i64::from(minutes),
         due: format_instant(due),
-        local_due: due
-            .with_timezone(&zone)
-            .format("%Y-%m-%d %H:%M %Z")
-            .to_string(),
+        local_due: calendar.local_text(due),
     }))
 }
 

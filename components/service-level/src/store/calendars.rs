@@ -1,6 +1,7 @@
 //! `business_calendar`: one row per calendar, its week, holidays and exceptional days one JSON
 //! document read back through the wire's checked spec.
 
+use itsm_domain::sla::ZoneRules;
 use itsm_http::sla::calendar_spec::{CalendarName, CalendarSpec};
 use itsm_store::{Row, Sql, StoreError, to_json};
 use schemars::JsonSchema;
@@ -15,6 +16,9 @@ pub struct StoredCalendar {
     pub zone: String,
     #[serde(flatten)]
     pub spec: CalendarSpec,
+    /// The zone compiled when the calendar was saved, for the processes that read it.
+    #[serde(skip)]
+    pub zone_rules: ZoneRules,
     #[serde(skip)]
     pub version: i64,
     pub created_at: String,
@@ -23,8 +27,7 @@ pub struct StoredCalendar {
     pub updated_by: String,
 }
 
-const COLUMNS: &str =
-    "calendar_id, code, name, zone, spec, version, created_at, created_by, updated_at, updated_by";
+const COLUMNS: &str = "calendar_id, code, name, zone, spec, zone_rules, version, created_at, created_by, updated_at, updated_by";
 
 impl StoredCalendar {
     fn from_row(row: &Row<'_>) -> Result<Self, StoreError> {
@@ -34,6 +37,7 @@ impl StoredCalendar {
             name: row.json("name")?,
             zone: row.get("zone")?,
             spec: row.json("spec")?,
+            zone_rules: rules_of(row)?,
             version: row.get("version")?,
             created_at: row.get("created_at")?,
             created_by: row.get("created_by")?,
@@ -41,6 +45,19 @@ impl StoredCalendar {
             updated_by: row.get("updated_by")?,
         })
     }
+}
+
+/// The stored compiled zone; compiled again from the database for a row saved before zones
+/// were stored, so the next save stores it.
+fn rules_of(row: &Row<'_>) -> Result<ZoneRules, StoreError> {
+    if let Some(rules) = row.json_opt("zone_rules")? {
+        return Ok(rules);
+    }
+    let zone: String = row.get("zone")?;
+    ZoneRules::compile(&zone).ok_or_else(|| StoreError::Decode {
+        column: "zone".to_owned(),
+        message: format!("{zone:?} is not an IANA time zone"),
+    })
 }
 
 pub async fn load_calendar(
@@ -73,13 +90,15 @@ pub async fn list_calendars(db: &impl Sql) -> Result<Vec<StoredCalendar>, StoreE
 
 pub async fn insert_calendar(db: &impl Sql, c: &StoredCalendar) -> Result<i64, StoreError> {
     db.execute(
-        "INSERT INTO business_calendar (code, name, zone, spec, created_at, created_by, updated_at, updated_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO business_calendar (code, name, zone, spec, zone_rules, created_at, created_by, updated_at,
+            updated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         &[
             c.code.as_str().into(),
             to_json(&c.name)?.into(),
             c.zone.as_str().into(),
             to_json(&c.spec)?.into(),
+            to_json(&c.zone_rules)?.into(),
             c.created_at.as_str().into(),
             c.created_by.as_str().into(),
             c.updated_at.as_str().into(),
@@ -98,13 +117,14 @@ pub async fn save_calendar(
 ) -> Result<bool, StoreError> {
     let changed = db
         .execute(
-            "UPDATE business_calendar SET name = ?, zone = ?, spec = ?, updated_at = ?, updated_by = ?,
-                version = version + 1
+            "UPDATE business_calendar SET name = ?, zone = ?, spec = ?, zone_rules = ?, updated_at = ?,
+                updated_by = ?, version = version + 1
              WHERE code = ? AND version = ?",
             &[
                 to_json(&c.name)?.into(),
                 c.zone.as_str().into(),
                 to_json(&c.spec)?.into(),
+                to_json(&c.zone_rules)?.into(),
                 c.updated_at.as_str().into(),
                 c.updated_by.as_str().into(),
                 c.code.as_str().into(),

@@ -1,5 +1,6 @@
 //! A calendar as written with `PUT /api/v1/calendars/{code}`, checked into the stored spec.
 
+use itsm_domain::sla::ZoneRules;
 use itsm_http::ApiError;
 use itsm_http::sla::calendar_spec::{
     CalendarName, CalendarSpec, HolidayEntry, Week, WorkingDay, business_calendar,
@@ -21,9 +22,17 @@ pub struct CalendarRequest {
     pub working_days: Vec<WorkingDay>,
 }
 
+/// A calendar request, checked: what to store.
+pub struct CheckedCalendar {
+    pub name: CalendarName,
+    pub zone: String,
+    pub spec: CalendarSpec,
+    pub zone_rules: ZoneRules,
+}
+
 impl CalendarRequest {
-    /// The checked calendar and the spec to store, or the first fault, named by field.
-    pub fn check(self) -> Result<(CalendarName, String, CalendarSpec), ApiError> {
+    /// The checked calendar, its zone compiled, or the first fault, named by field.
+    pub fn check(self) -> Result<CheckedCalendar, ApiError> {
         let mut spec = CalendarSpec {
             week: self.week,
             holidays: self.holidays,
@@ -31,7 +40,12 @@ impl CalendarRequest {
         };
         spec.holidays.sort_by_key(|h| h.date);
         spec.working_days.sort_by_key(|d| d.date);
-        business_calendar(&self.zone, &spec)?;
-        Ok((self.name, self.zone, spec))
+        let calendar = business_calendar(&self.zone, &spec)?;
+        Ok(CheckedCalendar {
+            name: self.name,
+            zone: self.zone,
+            spec,
+            zone_rules: calendar.zone_rules().clone(),
+        })
     }
 }

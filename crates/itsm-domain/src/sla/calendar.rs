@@ -7,8 +7,8 @@
 //! date's hours (the exceptional day's, else none on a holiday, else its weekday's) contain its
 //! local time of day.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Offset, TimeZone, Timelike, Utc};
-use chrono_tz::Tz;
+use super::zone::ZoneRules;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
 
@@ -41,7 +41,7 @@ pub enum CalendarError {
 /// A checked business calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BusinessCalendar {
-    zone: Tz,
+    zone: ZoneRules,
     /// Monday first.
     week: [Vec<Hours>; 7],
     holidays: BTreeSet<NaiveDate>,
@@ -63,15 +63,26 @@ const WEEKDAYS: [&str; 7] = [
 const HORIZON_DAYS: i64 = 3 * 366;
 
 impl BusinessCalendar {
+    /// A calendar in the IANA zone `zone`, compiled from the database (see [`ZoneRules`]).
     pub fn new(
         zone: &str,
         week: [Vec<Hours>; 7],
         holidays: BTreeSet<NaiveDate>,
         special: BTreeMap<NaiveDate, Vec<Hours>>,
     ) -> Result<Self, CalendarError> {
-        let zone: Tz = zone
-            .parse()
-            .map_err(|_| CalendarError::UnknownZone(zone.to_owned()))?;
+        let rules =
+            ZoneRules::compile(zone).ok_or_else(|| CalendarError::UnknownZone(zone.to_owned()))?;
+        Self::with_rules(rules, week, holidays, special)
+    }
+
+    /// A calendar in a zone compiled before (as stored with the calendar), without the IANA
+    /// database.
+    pub fn with_rules(
+        zone: ZoneRules,
+        week: [Vec<Hours>; 7],
+        holidays: BTreeSet<NaiveDate>,
+        special: BTreeMap<NaiveDate, Vec<Hours>>,
+    ) -> Result<Self, CalendarError> {
         let mut week = week;
         for (day, hours) in WEEKDAYS.iter().zip(week.iter_mut()) {
             check_day(day, hours)?;
@@ -104,21 +115,24 @@ impl BusinessCalendar {
 
     /// The calendar date at `at` in the calendar's zone: the day validity periods speak of.
     pub fn date_at(&self, at: DateTime<Utc>) -> NaiveDate {
-        at.with_timezone(&self.zone).date_naive()
+        self.local_date(at.timestamp())
+    }
+
+    /// The zone, compiled, for storing with the calendar.
+    pub fn zone_rules(&self) -> &ZoneRules {
+        &self.zone
     }
 
     /// `at` as the calendar's people read it: "2026-12-29 11:30 GMT".
     pub fn local_text(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.zone)
-            .format("%Y-%m-%d %H:%M %Z")
-            .to_string()
+        self.zone.local_text(at)
     }
 
     /// The rule itself, for one instant.
     pub fn is_working(&self, at: DateTime<Utc>) -> bool {
-        let local = at.with_timezone(&self.zone);
+        let local = (at + Duration::seconds(self.zone.offset_at(at.timestamp()))).naive_utc();
         let seconds = i64::from(local.num_seconds_from_midnight());
-        self.hours_on(local.date_naive())
+        self.hours_on(local.date())
             .iter()
             .any(|h| i64::from(h.start) * 60 <= seconds && seconds < i64::from(h.end) * 60)
     }
@@ -162,7 +176,7 @@ impl BusinessCalendar {
 
     /// The working time in `[from, to)` (Unix seconds) as ordered, disjoint spans.
     fn working_spans(&self, from: i64, to: i64) -> Vec<(i64, i64)> {
-        let segments = self.offset_segments(from - 2 * 86_400, to + 2 * 86_400);
+        let segments = self.zone.segments(from - 2 * 86_400, to + 2 * 86_400);
         let first = self.local_date(from) - chrono::Days::new(1);
         let last = self.local_date(to) + chrono::Days::new(1);
         let mut spans: Vec<(i64, i64)> = Vec::new();
@@ -197,56 +211,9 @@ impl BusinessCalendar {
     }
 
     fn local_date(&self, unix: i64) -> NaiveDate {
-        DateTime::from_timestamp(unix, 0)
+        DateTime::from_timestamp(unix + self.zone.offset_at(unix), 0)
             .unwrap_or_default()
-            .with_timezone(&self.zone)
             .date_naive()
-    }
-
-    /// The zone's UTC offset in seconds at an instant.
-    fn offset_at(&self, unix: i64) -> i64 {
-        let utc = DateTime::from_timestamp(unix, 0)
-            .unwrap_or_default()
-            .naive_utc();
-        i64::from(
-            self.zone
-                .offset_from_utc_datetime(&utc)
-                .fix()
-                .local_minus_utc(),
-        )
-    }
-
-    /// `[from, to)` cut where the offset changes: `(start, end, offset)` spans. Offsets are
-    /// sampled every half hour and each change found to the second, so no transition of the
-    /// IANA database is missed (none come closer than that).
-    fn offset_segments(&self, from: i64, to: i64) -> Vec<(i64, i64, i64)> {
-        const STEP: i64 = 1800;
-        let mut segments = Vec::new();
-        let (mut start, mut offset) = (from, self.offset_at(from));
-        let mut probe = from;
-        while probe < to {
-            let next = (probe + STEP).min(to);
-            if self.offset_at(next) != offset {
-                // The first second with the new offset, within (probe, next].
-                let (mut low, mut high) = (probe, next);
-                while high - low > 1 {
-                    let middle = low + (high - low) / 2;
-                    if self.offset_at(middle) == offset {
-                        low = middle;
-                    } else {
-                        high = middle;
-                    }
-                }
-                segments.push((start, high, offset));
-                start = high;
-                offset = self.offset_at(high);
-                probe = high;
-            } else {
-                probe = next;
-            }
-        }
-        segments.push((start, to, offset));
-        segments
     }
 }
 
@@ -281,10 +248,25 @@ pub(super) mod tests {
             .with_timezone(&Utc)
     }
 
+    /// The zone compiled once per test run: compiling takes a moment, and the property tests
+    /// build calendars by the hundred.
+    pub fn rules(zone: &str) -> ZoneRules {
+        static CACHE: std::sync::OnceLock<std::sync::Mutex<BTreeMap<String, ZoneRules>>> =
+            std::sync::OnceLock::new();
+        let mut cache = CACHE
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .entry(zone.to_owned())
+            .or_insert_with(|| ZoneRules::compile(zone).expect("a zone"))
+            .clone()
+    }
+
     /// The same hours Monday to Friday, nothing at weekends.
     pub fn weekdays(zone: &str, day: &[Hours]) -> BusinessCalendar {
-        BusinessCalendar::new(
-            zone,
+        BusinessCalendar::with_rules(
+            rules(zone),
             std::array::from_fn(|i| if i < 5 { day.to_vec() } else { Vec::new() }),
             BTreeSet::new(),
             BTreeMap::new(),
@@ -332,8 +314,8 @@ pub(super) mod tests {
     fn holidays_close_a_day_and_special_days_open_one() {
         let day = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").expect("a date");
         let nine_to_five = vec![Hours::new(540, 1020)];
-        let calendar = BusinessCalendar::new(
-            "Asia/Shanghai",
+        let calendar = BusinessCalendar::with_rules(
+            rules("Asia/Shanghai"),
             std::array::from_fn(|i| {
                 if i < 5 {
                     nine_to_five.clone()
@@ -445,7 +427,8 @@ pub(super) mod tests {
                         }
                     }
                     let week: [Vec<Hours>; 7] = week.try_into().ok()?;
-                    let calendar = BusinessCalendar::new(zone, week, holidays, special).ok()?;
+                    let calendar =
+                        BusinessCalendar::with_rules(rules(zone), week, holidays, special).ok()?;
                     let start = base.and_hms_opt(0, 0, 0)?.and_utc() - Duration::days(1);
                     Some((calendar, start))
                 },

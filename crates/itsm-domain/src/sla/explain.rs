@@ -52,7 +52,9 @@ pub fn explain(
         .last()
         .is_some_and(|(_, until)| until.is_none());
     let due = crossing(line, calendar, target);
-    let warn_at = crossing(line, calendar, target * i32::from(warn_percent) / 100);
+    // The threshold in whole seconds, rounded up as `read` compares it.
+    let warn = Duration::seconds((target.num_seconds() * i64::from(warn_percent) + 99) / 100);
+    let warn_at = crossing(line, calendar, warn);
     let local = |t: DateTime<Utc>| calendar.local_text(t);
     let name = match metric {
         Metric::Response => "Response",

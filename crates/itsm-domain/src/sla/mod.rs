@@ -12,6 +12,7 @@ mod holidays;
 mod policy;
 mod target;
 mod wording;
+mod zone;
 
 pub use agreement::{
     AgreementAction, AgreementKind, AgreementState, AgreementTransitionError, ShownState,
@@ -28,5 +29,9 @@ pub use target::{
 pub use calendar::{BusinessCalendar, CalendarError, Hours};
 pub use clock::{Change, Effect, Pause, Reading, Standing, Timeline, crossing, read, timeline};
 pub use explain::{Explained, Governing, explain};
-pub use policy::{ClockEffect, ClockPolicy, Metric, MetricPolicy, state_key, state_keys};
+pub use policy::{
+    ClockEffect, ClockPolicy, Metric, MetricPolicy, PolicyVersion, clock_changes, state_key,
+    state_keys,
+};
 pub use wording::minutes_text;
+pub use zone::{Transition, ZoneRules};

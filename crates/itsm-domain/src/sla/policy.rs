@@ -54,6 +54,16 @@ const REQUEST_STATES: &[&str] = &[
 
 const COMPLAINT_STATES: &[&str] = &["received", "responded", "resolved", "closed", "withdrawn"];
 
+/// The states no record leaves: every clock must stop in them, or a closed record's clock
+/// would run for ever.
+fn final_states(record: TargetRecord) -> &'static [&'static str] {
+    match record {
+        TargetRecord::Incident => &["closed", "cancelled"],
+        TargetRecord::Request => &["closed", "rejected", "cancelled"],
+        TargetRecord::Complaint => &["closed", "withdrawn"],
+    }
+}
+
 /// The states a kind of record passes through, as policy keys: a held incident's key names
 /// what it waits for (`on_hold:awaiting_caller`).
 pub fn state_keys(record: TargetRecord) -> &'static [&'static str] {
@@ -184,6 +194,15 @@ impl ClockPolicy {
                     "give every state its effect".to_owned(),
                 ));
             }
+            if let Some(running) = final_states(record)
+                .iter()
+                .find(|k| table.get(**k) != Some(&ClockEffect::Stop))
+            {
+                return Err((
+                    format!("{metric}.{running}"),
+                    "a record never leaves this state: its clocks must stop".to_owned(),
+                ));
+            }
             for needed in [ClockEffect::Run, ClockEffect::Stop] {
                 if !table.values().any(|e| *e == needed) {
                     return Err((
@@ -202,38 +221,66 @@ impl ClockPolicy {
             Metric::Resolution => &self.resolution,
         }
     }
+}
 
-    /// The clock's changes over a record's state history (`(at, state key)`, oldest first, the
-    /// first being the state it was logged in). A state the table lacks runs the clock, so a
-    /// gap in a policy never hides time.
-    pub fn changes(
-        &self,
-        record: TargetRecord,
-        metric: Metric,
-        history: &[(DateTime<Utc>, String)],
-    ) -> Vec<Change> {
-        let table = self.table(metric);
-        let keys = state_keys(record);
-        let mut stopped_for_good = false;
-        history
+/// A clock policy from an instant on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PolicyVersion {
+    pub since: DateTime<Utc>,
+    pub policy: ClockPolicy,
+}
+
+/// The clock's changes over a record's state history (`(at, state key)`, oldest first, the
+/// first being the state it was logged in), each state read under the policy in force then:
+/// the defaults before the first of `versions`, and a new policy re-reading the state the
+/// record is in when it takes effect, so a change of policy never reaches into the past. A
+/// state a table lacks runs the clock, so a gap in a policy never hides time.
+pub fn clock_changes(
+    record: TargetRecord,
+    metric: Metric,
+    versions: &[PolicyVersion],
+    history: &[(DateTime<Utc>, String)],
+) -> Vec<Change> {
+    let defaults = ClockPolicy::default_for(record);
+    let policy_at = |t: DateTime<Utc>| {
+        versions
             .iter()
-            .map(|(at, key)| {
-                let effect = if stopped_for_good {
-                    Effect::Stop
-                } else {
-                    match (table.get(key), keys.iter().find(|k| **k == key.as_str())) {
-                        (Some(ClockEffect::Pause), Some(reason)) => Effect::Pause(reason),
-                        (Some(ClockEffect::Stop), _) => Effect::Stop,
-                        _ => Effect::Run,
-                    }
-                };
-                if metric == Metric::Response && effect == Effect::Stop {
-                    stopped_for_good = true;
-                }
-                Change { at: *at, effect }
-            })
-            .collect()
+            .rev()
+            .find(|v| v.since <= t)
+            .map_or(&defaults, |v| &v.policy)
+    };
+    let mut points: Vec<(DateTime<Utc>, &str)> = history
+        .iter()
+        .map(|(at, key)| (*at, key.as_str()))
+        .collect();
+    for version in versions {
+        let current = history.iter().rev().find(|(at, _)| *at <= version.since);
+        if let Some((_, key)) = current {
+            points.push((version.since, key.as_str()));
+        }
     }
+    points.sort_by_key(|(at, _)| *at);
+    let keys = state_keys(record);
+    let mut stopped_for_good = false;
+    points
+        .into_iter()
+        .map(|(at, key)| {
+            let table = policy_at(at).table(metric);
+            let effect = if stopped_for_good {
+                Effect::Stop
+            } else {
+                match (table.get(key), keys.iter().find(|k| **k == key)) {
+                    (Some(ClockEffect::Pause), Some(reason)) => Effect::Pause(reason),
+                    (Some(ClockEffect::Stop), _) => Effect::Stop,
+                    _ => Effect::Run,
+                }
+            };
+            if metric == Metric::Response && effect == Effect::Stop {
+                stopped_for_good = true;
+            }
+            Change { at, effect }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -293,7 +340,9 @@ mod tests {
         );
         let mut policy = ClockPolicy::default_for(record);
         for effect in policy.resolution.values_mut() {
-            *effect = ClockEffect::Pause;
+            if *effect == ClockEffect::Run {
+                *effect = ClockEffect::Pause;
+            }
         }
         assert_eq!(
             policy.check(record).expect_err("never runs").0,
@@ -302,8 +351,56 @@ mod tests {
     }
 
     #[test]
+    fn a_new_policy_reads_the_current_state_from_when_it_takes_effect_and_never_before() {
+        let mut pausing = ClockPolicy::default_for(TargetRecord::Incident);
+        pausing
+            .resolution
+            .insert("on_hold:awaiting_problem".to_owned(), ClockEffect::Pause);
+        let versions = [PolicyVersion {
+            since: at(90),
+            policy: pausing,
+        }];
+        let states = history(&[
+            (0, "new"),
+            (60, "on_hold:awaiting_problem"),
+            (120, "in_progress"),
+        ]);
+        let changes = clock_changes(
+            TargetRecord::Incident,
+            Metric::Resolution,
+            &versions,
+            &states,
+        );
+        let seen: Vec<(DateTime<Utc>, Effect)> = changes.iter().map(|c| (c.at, c.effect)).collect();
+        assert_eq!(
+            seen,
+            [
+                (at(0), Effect::Run),
+                (at(60), Effect::Run),
+                (at(90), Effect::Pause("on_hold:awaiting_problem")),
+                (at(120), Effect::Run),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_final_state_must_stop_every_clock() {
+        let mut policy = ClockPolicy::default_for(TargetRecord::Request);
+        policy
+            .resolution
+            .insert("rejected".to_owned(), ClockEffect::Run);
+        assert_eq!(
+            policy
+                .check(TargetRecord::Request)
+                .expect_err("runs for ever")
+                .0,
+            "resolution.rejected"
+        );
+    }
+
+    #[test]
     fn the_response_clock_stops_for_good_and_the_resolution_clock_resumes_on_reopen() {
-        let policy = ClockPolicy::default_for(TargetRecord::Incident);
+        let versions: Vec<PolicyVersion> = Vec::new();
         let states = history(&[
             (0, "new"),
             (30, "in_progress"),
@@ -313,8 +410,7 @@ mod tests {
             (150, "in_progress"),
         ]);
         let effects = |metric| -> Vec<Effect> {
-            policy
-                .changes(TargetRecord::Incident, metric, &states)
+            clock_changes(TargetRecord::Incident, metric, &versions, &states)
                 .iter()
                 .map(|c| c.effect)
                 .collect()

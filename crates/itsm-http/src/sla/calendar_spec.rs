@@ -6,7 +6,7 @@
 use crate::ApiError;
 use chrono::{Datelike, NaiveDate};
 use itsm_domain::catalogue::Localized;
-use itsm_domain::sla::{BusinessCalendar, CalendarError, Hours, MAX_HOLIDAY_NAME};
+use itsm_domain::sla::{BusinessCalendar, CalendarError, Hours, MAX_HOLIDAY_NAME, ZoneRules};
 use itsm_domain::text::BoundedText;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -86,8 +86,24 @@ pub struct CalendarSpec {
     pub working_days: Vec<WorkingDay>,
 }
 
-/// The domain calendar `spec` describes in `zone`; every fault names its field.
+/// The domain calendar `spec` describes in `zone`, the zone compiled from the IANA database;
+/// every fault names its field. For saving a calendar: reading one goes through
+/// [`stored_calendar`].
 pub fn business_calendar(zone: &str, spec: &CalendarSpec) -> Result<BusinessCalendar, ApiError> {
+    let rules = ZoneRules::compile(zone).ok_or_else(|| {
+        ApiError::invalid_field(
+            "zone",
+            CalendarError::UnknownZone(zone.to_owned()).to_string(),
+        )
+    })?;
+    stored_calendar(rules, spec)
+}
+
+/// The domain calendar of a stored `spec` in its compiled zone, without the IANA database.
+pub fn stored_calendar(
+    rules: ZoneRules,
+    spec: &CalendarSpec,
+) -> Result<BusinessCalendar, ApiError> {
     let mut week: [Vec<Hours>; 7] = Default::default();
     for (slot, (day, spans)) in week.iter_mut().zip(spec.week.days()) {
         *slot = spans_of(spans, &format!("week.{day}"))?;
@@ -136,7 +152,7 @@ pub fn business_calendar(zone: &str, spec: &CalendarSpec) -> Result<BusinessCale
             ));
         }
     }
-    BusinessCalendar::new(zone, week, holidays, special).map_err(|error| {
+    BusinessCalendar::with_rules(rules, week, holidays, special).map_err(|error| {
         let field = match &error {
             CalendarError::UnknownZone(_) => "zone".to_owned(),
             CalendarError::NoWorkingTime => "week".to_owned(),

@@ -5,15 +5,16 @@
 //! the moment of reading, so nothing drifts and no daemon keeps it up to date.
 
 use super::governing::governing;
-use super::policy::clock_policy;
+use super::policy::clock_policies;
 use crate::ApiError;
 use crate::time::format_instant;
 use chrono::{DateTime, Duration, Utc};
 use itsm_domain::incident::Priority;
 use itsm_domain::sla::{
-    Effect, Governing, Metric, Standing, Subject, Target, TargetRecord, explain, timeline,
+    Effect, Governing, Metric, Standing, Subject, Target, TargetRecord, clock_changes, explain,
+    timeline,
 };
-use itsm_store::{HistoryEntry, Sql};
+use itsm_store::Sql;
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -30,29 +31,52 @@ pub struct RecordFacts {
     pub priority: Option<Priority>,
     pub entry: Option<String>,
     /// The record's state keys over time, oldest first, the first being the state it was
-    /// logged in (see `itsm_domain::sla::state_key`).
+    /// logged in (see `itsm_domain::sla::state_key` and [`record_states`]).
     pub states: Vec<(DateTime<Utc>, String)>,
+    /// When a resolution that nobody answered closed itself (the deadline, RFC 3339): the
+    /// record reads closed from then on, whenever the closure was stored.
+    pub closed_itself_at: Option<String>,
+    /// Whether the reader is staff: customers are not told which other agreements exist or
+    /// what an agreement is called.
+    pub staff: bool,
 }
 
-/// The record's state keys from its audit trail: each entry's `after` snapshot's `state` (and
-/// `hold_reason`), repeats dropped.
-pub fn states_from_history(history: &[HistoryEntry]) -> Vec<(DateTime<Utc>, String)> {
+/// The record's state keys from its audit trail, oldest first, repeats dropped: the state (and
+/// hold reason) of each entry that snapshots the whole record — its creation, and every entry
+/// whose `after` carries the record's own number. Entries about its parts (a request's tasks,
+/// which have states of their own) are not the record's state. Only those entries are read.
+pub async fn record_states(
+    db: &impl Sql,
+    entity_type: &str,
+    entity_id: i64,
+    number: &str,
+) -> Result<Vec<(DateTime<Utc>, String)>, ApiError> {
+    let rows = db
+        .query(
+            "SELECT occurred_at,
+                    json_extract(after_json, '$.state') AS state,
+                    json_extract(after_json, '$.hold_reason') AS hold_reason
+             FROM audit_entry
+             WHERE entity_type = ? AND entity_id = ? AND json_extract(after_json, '$.state') IS NOT NULL
+               AND (action = 'create' OR json_extract(after_json, '$.number') = ?)
+             ORDER BY audit_id",
+            &[entity_type.into(), entity_id.into(), number.into()],
+        )
+        .await?;
     let mut states: Vec<(DateTime<Utc>, String)> = Vec::new();
-    for entry in history {
-        let Some(after) = &entry.after else { continue };
-        let Some(state) = after.get("state").and_then(|s| s.as_str()) else {
-            continue;
-        };
-        let key =
-            itsm_domain::sla::state_key(state, after.get("hold_reason").and_then(|r| r.as_str()));
-        let Ok(at) = entry.occurred_at.parse::<DateTime<Utc>>() else {
+    for row in rows.iter() {
+        let state: String = row.get("state")?;
+        let hold_reason: Option<String> = row.get("hold_reason")?;
+        let key = itsm_domain::sla::state_key(&state, hold_reason.as_deref());
+        let occurred_at: String = row.get("occurred_at")?;
+        let Ok(at) = occurred_at.parse::<DateTime<Utc>>() else {
             continue;
         };
         if states.last().is_none_or(|(_, last)| *last != key) {
             states.push((at, key));
         }
     }
-    states
+    Ok(states)
 }
 
 /// A pause of a clock.
@@ -123,7 +147,8 @@ pub async fn record_sla(db: &impl Sql, facts: &RecordFacts) -> Result<RecordSla,
         priority: facts.priority,
         entry: facts.entry.as_deref(),
     };
-    let (policy, policy_configured) = clock_policy(db, facts.record).await?;
+    let policies = clock_policies(db, facts.record).await?;
+    let policy_configured = !policies.is_empty();
     let governing = match governing(db, &subject, logged_at).await? {
         Ok(governing) => governing,
         Err(reason) => {
@@ -141,6 +166,7 @@ pub async fn record_sla(db: &impl Sql, facts: &RecordFacts) -> Result<RecordSla,
             });
         }
     };
+    let states = settled_states(facts)?;
     let name = format!("{} version {}", governing.agreement, governing.version);
     let covers = governing.target.describe();
     let named = Governing {
@@ -154,7 +180,7 @@ pub async fn record_sla(db: &impl Sql, facts: &RecordFacts) -> Result<RecordSla,
         (Metric::Resolution, governing.target.resolution_minutes),
     ] {
         let Some(minutes) = minutes else { continue };
-        let changes = policy.changes(facts.record, metric, &facts.states);
+        let changes = clock_changes(facts.record, metric, &policies, &states);
         let initial = changes.first().map_or(Effect::Run, |c| c.effect);
         let line = timeline(logged_at, initial, &changes, now);
         let explained = explain(
@@ -190,16 +216,37 @@ pub async fn record_sla(db: &impl Sql, facts: &RecordFacts) -> Result<RecordSla,
             explanation: explained.sentence,
         });
     }
+    // Customers learn which agreement governs their record, not which others exist or what
+    // an agreement made with several customers is called.
+    let (reason, title) = if facts.staff {
+        (governing.reason, Some(governing.title))
+    } else {
+        (format!("{name} governs this record."), None)
+    };
     Ok(RecordSla {
         record: facts.number.clone(),
         applies: true,
-        reason: governing.reason,
+        reason,
         agreement: Some(governing.agreement),
         agreement_version: Some(governing.version),
-        agreement_title: Some(governing.title),
+        agreement_title: title,
         target: Some(governing.target),
         calendar: Some(governing.calendar_code),
         policy_configured,
         clocks,
     })
+}
+
+/// The states with a closure that fell due dated at its deadline: the record reads closed from
+/// then, however much later the closure was stored.
+fn settled_states(facts: &RecordFacts) -> Result<Vec<(DateTime<Utc>, String)>, ApiError> {
+    let mut states = facts.states.clone();
+    if let Some(deadline) = &facts.closed_itself_at {
+        let deadline: DateTime<Utc> = deadline
+            .parse()
+            .map_err(|_| ApiError::Internal(format!("stored instant {deadline}")))?;
+        states.retain(|(at, _)| *at < deadline);
+        states.push((deadline, "closed".to_owned()));
+    }
+    Ok(states)
 }

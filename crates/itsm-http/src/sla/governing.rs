@@ -3,12 +3,12 @@
 //! the most specific covering it, by the domain's `choose`. Shared by the service level process,
 //! which answers the question directly, and every process whose records have clocks.
 
-use super::calendar_spec::{CalendarSpec, business_calendar};
+use super::calendar_spec::{CalendarSpec, stored_calendar};
 use crate::ApiError;
 use chrono::{DateTime, NaiveDate, Utc};
 use itsm_domain::RecordKind;
 use itsm_domain::sla::{
-    BusinessCalendar, Candidate, DEFAULT_WARN_AT_PERCENT, Subject, Target, choose,
+    BusinessCalendar, Candidate, DEFAULT_WARN_AT_PERCENT, Subject, Target, ZoneRules, choose,
 };
 use itsm_store::Sql;
 use serde::Deserialize;
@@ -56,16 +56,21 @@ pub async fn load_business_calendar(
 ) -> Result<Option<BusinessCalendar>, ApiError> {
     let rows = db
         .query(
-            "SELECT zone, spec FROM business_calendar WHERE code = ?",
+            "SELECT spec, zone_rules FROM business_calendar WHERE code = ?",
             &[code.into()],
         )
         .await?;
     let Some(row) = rows.first() else {
         return Ok(None);
     };
-    let zone: String = row.get("zone")?;
     let spec: CalendarSpec = row.json("spec")?;
-    business_calendar(&zone, &spec).map(Some)
+    let rules: Option<ZoneRules> = row.json_opt("zone_rules")?;
+    let rules = rules.ok_or_else(|| {
+        ApiError::Internal(format!(
+            "calendar {code} has no compiled zone: save it again"
+        ))
+    })?;
+    stored_calendar(rules, &spec).map(Some)
 }
 
 /// The agreement and target governing `subject` as of `at`, or why there is none.
@@ -81,8 +86,9 @@ pub async fn governing(
              FROM service_agreement_version v
              JOIN service_agreement a ON a.agreement_id = v.agreement_id
              WHERE a.kind = 'sla' AND v.approved_at <= ?
+               AND (a.expired IS NULL OR json_extract(a.expired, '$.at') > ?)
              ORDER BY v.agreement_id, v.version_number DESC",
-            &[at_text.as_str().into()],
+            &[at_text.as_str().into(), at_text.as_str().into()],
         )
         .await?;
     let mut calendars: BTreeMap<String, Option<BusinessCalendar>> = BTreeMap::new();

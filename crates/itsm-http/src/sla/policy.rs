@@ -1,20 +1,20 @@
-//! The clock policies as stored: the service level process's settings, one per kind of record,
-//! the domain's defaults until the SLM team sets one.
+//! The clock policies as stored: the service level process's settings, one history per kind
+//! of record (each policy from the instant it was set), the domain's defaults before the first.
 
 use itsm_domain::access::Process;
-use itsm_domain::sla::{ClockPolicy, TargetRecord};
+use itsm_domain::sla::{PolicyVersion, TargetRecord};
 use itsm_store::{Sql, StoreError};
 
-/// The setting's name for a kind of record: `clock_policy.incident`.
+/// The setting's name for a kind of record: `clock_policies.incident`.
 pub fn setting_name(record: TargetRecord) -> String {
-    format!("clock_policy.{record}")
+    format!("clock_policies.{record}")
 }
 
-/// The stored policy for `record`, or the default; the flag says whether it was set.
-pub async fn clock_policy(
+/// Every policy set for `record`, oldest first; empty while the defaults apply.
+pub async fn clock_policies(
     db: &impl Sql,
     record: TargetRecord,
-) -> Result<(ClockPolicy, bool), StoreError> {
+) -> Result<Vec<PolicyVersion>, StoreError> {
     let rows = db
         .query(
             "SELECT value FROM process_setting WHERE process = ? AND name = ?",
@@ -25,7 +25,7 @@ pub async fn clock_policy(
         )
         .await?;
     match rows.first() {
-        Some(row) => Ok((row.json("value")?, true)),
-        None => Ok((ClockPolicy::default_for(record), false)),
+        Some(row) => row.json("value"),
+        None => Ok(Vec::new()),
     }
 }
