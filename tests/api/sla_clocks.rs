@@ -39,16 +39,14 @@ async fn world(start: &str) -> (TestApp, String) {
         {"record": "incident", "response_minutes": 120, "resolution_minutes": 960},
         {"record": "request", "resolution_minutes": 960}
     ]);
-    team.approved(
-        &app,
-        &complete_sla(
-            "Acme network and desktops",
-            json!(["acme"]),
-            json!(["network-om", "desktop-om"]),
-            acme_targets,
-        ),
-    )
-    .await;
+    let mut acme = complete_sla(
+        "Acme network and desktops",
+        json!(["acme"]),
+        json!(["network-om", "desktop-om"]),
+        acme_targets,
+    );
+    acme["escalation_contacts"] = json!(["sam"]);
+    team.approved(&app, &acme).await;
     let standard =
         json!([{"record": "incident", "response_minutes": 240, "resolution_minutes": 2400}]);
     team.approved(
@@ -452,4 +450,207 @@ async fn a_clock_policy_is_set_by_the_process_owner_and_applies_from_then_on() {
         "on_hold:awaiting_problem"
     );
     problem(app.get_as(&desk, "/api/v1/slas/policies/change").await, 404).await;
+}
+
+#[tokio::test]
+async fn the_tick_warns_and_records_each_breach_once_and_lists_filter_by_the_clocks() {
+    // Monday 11 January 2027, 09:00 GMT: a high-priority incident for acme (response 1 h,
+    // resolution 8 h, warnings at 75 %), assigned to the desk agent; another for acme that is
+    // responded to at once.
+    let (app, desk) = world("2027-01-11T09:00:00Z").await;
+    let late = log_incident(&app, &desk, serde_json::from_str(ACME).expect("json")).await;
+    json_with(
+        app.post_as(
+            &desk,
+            &format!("/api/v1/incidents/{late}/assign"),
+            &json!({"assignee": "desk"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let prompt = log_incident(&app, &desk, serde_json::from_str(ACME).expect("json")).await;
+    act(&app, &desk, &prompt, "start", json!({})).await;
+    let tick = |token: String| {
+        let app = &app;
+        async move { app.post_as(&token, "/api/v1/slas/tick", &json!({})).await }
+    };
+    let list = |query: &str| {
+        let desk = desk.clone();
+        let app = &app;
+        let path = format!("/api/v1/incidents?{query}");
+        async move {
+            let page = json_with(app.get_as(&desk, &path).await, 200).await;
+            page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["number"].as_str().expect("number").to_owned())
+                .collect::<Vec<String>>()
+        }
+    };
+
+    // 09:50: the unanswered incident's response clock is past 45 minutes: at risk, one warning.
+    app.set_time("2027-01-11T09:50:00Z");
+    assert_eq!(list("sla=at_risk").await, [late.as_str()]);
+    assert_eq!(list("sla=breached").await, Vec::<String>::new());
+    assert_eq!(
+        list("sla_due_before=2027-01-11T10:30:00Z").await,
+        [late.as_str()]
+    );
+    problem(tick(desk.clone()).await, 403).await;
+    let first = json_with(tick(app.token.clone()).await, 200).await;
+    assert_eq!(first["warnings"], json!([format!("{late} response")]));
+    assert_eq!(
+        (&first["breaches"], &first["failed"], &first["remaining"]),
+        (&json!([]), &json!([]), &json!(false))
+    );
+    let again = json_with(tick(app.token.clone()).await, 200).await;
+    assert_eq!(
+        (&again["warnings"], &again["breaches"]),
+        (&json!([]), &json!([]))
+    );
+
+    // 10:30: the response target passed at 10:00: one breach record, once, to the assignee and
+    // the agreement's escalation contact.
+    app.set_time("2027-01-11T10:30:00Z");
+    assert_eq!(list("sla=breached").await, [late.as_str()]);
+    let breach = json_with(tick(app.token.clone()).await, 200).await;
+    assert_eq!(breach["breaches"], json!([format!("{late} response")]));
+    let twice = json_with(tick(app.token.clone()).await, 200).await;
+    assert_eq!(twice["breaches"], json!([]));
+    let events = json_with(
+        app.get_as(&desk, "/api/v1/slas/events?recipient=me").await,
+        200,
+    )
+    .await;
+    // Someone who reads service levels but was not told sees none of them; the SLM team all.
+    let bystander = app.user_with("bea", &[("practitioner", None)]).await;
+    let theirs = json_with(app.get_as(&bystander, "/api/v1/slas/events").await, 200).await;
+    assert_eq!(theirs["items"], json!([]));
+    let slm_view = json_with(
+        app.get_as(&slm_reader(&app).await, "/api/v1/slas/events")
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(slm_view["items"].as_array().expect("items").len(), 2);
+    let kinds: Vec<(&str, &str)> = events["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().expect("kind"),
+                e["record"].as_str().expect("record"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [("breach", late.as_str()), ("warning", late.as_str())]
+    );
+    let recorded = &events["items"][0];
+    assert_eq!(recorded["due_at"], "2027-01-11T10:00:00.000Z");
+    assert_eq!(recorded["recipients"], json!(["desk", "sam"]));
+    assert_eq!(recorded["analysis"], Value::Null);
+
+    // The breach waits for its analysis; warnings have none.
+    let waiting = json_with(
+        app.get_as(&desk, "/api/v1/slas/events?analysed=false")
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(waiting["items"].as_array().expect("items").len(), 1);
+    let id = recorded["id"].as_i64().expect("id");
+    let analysis = json!({"cause": "resources", "explanation": "Two agents were off sick", "corrective_action": "A stand-by rota for the desk"});
+    let slm = app.user_with("sid", &[("slm", None)]).await;
+    problem(
+        send(
+            &app,
+            &desk,
+            Method::PUT,
+            &format!("/api/v1/slas/events/{id}/analysis"),
+            &analysis,
+        )
+        .await,
+        403,
+    )
+    .await;
+    let analysed = json_with(
+        send(
+            &app,
+            &slm,
+            Method::PUT,
+            &format!("/api/v1/slas/events/{id}/analysis"),
+            &analysis,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(analysed["analysis"]["cause"], "resources");
+    assert_eq!(analysed["analysis"]["by"], "sid");
+    let warning_id = events["items"][1]["id"].as_i64().expect("id");
+    problem(
+        send(
+            &app,
+            &slm,
+            Method::PUT,
+            &format!("/api/v1/slas/events/{warning_id}/analysis"),
+            &analysis,
+        )
+        .await,
+        409,
+    )
+    .await;
+    let bad = json!({"cause": "gremlins", "explanation": "x", "corrective_action": "y"});
+    let refused = problem(
+        send(
+            &app,
+            &slm,
+            Method::PUT,
+            &format!("/api/v1/slas/events/{id}/analysis"),
+            &bad,
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "cause");
+
+    // Responding now stops the breached clock; resolving the other in time meets both of its
+    // targets. Compliance counts what stopped in the period.
+    act(&app, &desk, &late, "start", json!({})).await;
+    app.set_time("2027-01-11T11:00:00Z");
+    act(
+        &app,
+        &desk,
+        &prompt,
+        "resolve",
+        json!({"resolution_code": "solved_permanently", "resolution_notes": "Router restarted"}),
+    )
+    .await;
+    let report = json_with(
+        app.get_as(&slm, "/api/v1/slas/compliance?from=2027-01-11T00:00:00Z&to=2027-01-12T00:00:00Z&customer=acme").await,
+        200,
+    )
+    .await;
+    // The prompt incident's two clocks met; the late one's response breached; its resolution
+    // still runs and is not counted.
+    assert_eq!(
+        (report["met"].clone(), report["breached"].clone()),
+        (json!(2), json!(1))
+    );
+    assert_eq!(report["met_percent"], 66.7);
+    assert_eq!(
+        list("sla=breached").await,
+        [late.as_str()],
+        "a missed target stays missed"
+    );
+}
+
+async fn slm_reader(app: &TestApp) -> String {
+    app.user_with("sol", &[("slm", None)]).await
 }

@@ -59,6 +59,8 @@ pub fn describe(doc: &mut ApiDoc) {
         .query("customer", "Only this customer organisation's incidents.")
         .query_choice("major", "Only major incidents (true) or only others (false).", ["true", "false"])
         .query_choice("security", "Only security incidents (true) or only others (false).", ["true", "false"])
+        .query_choice("sla", "Only those with a clock breached, or at risk (past its warning threshold, not yet due), now.", ["breached", "at_risk"])
+        .query("sla_due_before", "Only those with a running clock due before this RFC 3339 instant.")
         .page_of::<IncidentResponse>("A page of incidents.")
         .add();
     doc.get(

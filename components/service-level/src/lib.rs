@@ -13,7 +13,7 @@ mod store;
 mod wire;
 
 use itsm_http::RouteTable;
-use routes::{agreements, applicable, calendars, lifecycle, policies};
+use routes::{agreements, applicable, calendars, compliance, events, lifecycle, policies, tick};
 
 /// The component's routes, before the shared conventions are applied.
 pub fn route_table() -> RouteTable {
@@ -33,6 +33,11 @@ pub fn route_table() -> RouteTable {
         .post("/api/v1/slas", agreements::create)
         .get("/api/v1/slas", agreements::list)
         .get("/api/v1/slas/applicable", applicable::applicable)
+        .post("/api/v1/slas/tick", tick::tick)
+        .get("/api/v1/slas/events", events::list)
+        .get("/api/v1/slas/events/{id}", events::get_event)
+        .put("/api/v1/slas/events/{id}/analysis", events::analyse)
+        .get("/api/v1/slas/compliance", compliance::compliance)
         .get("/api/v1/slas/policies/{record}", policies::get_policy)
         .put("/api/v1/slas/policies/{record}", policies::put_policy)
         .get("/api/v1/slas/{id}", agreements::get_agreement)

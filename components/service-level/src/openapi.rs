@@ -3,8 +3,12 @@
 
 use crate::routes::applicable::ApplicableAnswer;
 use crate::routes::calendars::{DueTime, WorkingTime};
+use crate::routes::compliance::ComplianceReport;
+use crate::routes::events::AnalysisRequest;
 use crate::routes::policies::PolicyView;
+use crate::routes::tick::SlaTickResponse;
 use crate::store::calendars::StoredCalendar;
+use crate::store::events::SlaEvent;
 use crate::wire::agreement::{ActionRequest, AgreementView, Terms, VersionView};
 use crate::wire::calendar::CalendarRequest;
 use itsm_domain::access::names;
@@ -107,6 +111,66 @@ fn describe_agreements(doc: &mut ApiDoc) {
         .query("entry", "For requests: the catalogue entry ordered.")
         .query("at", "RFC 3339 instant; now when left out.")
         .ok::<ApplicableAnswer>("The governing agreement and target, or why there is none.")
+        .add();
+    doc.post("/api/v1/slas/tick", "tickServiceLevels", "Send the warnings and record the breaches that fell due")
+        .tag(TAG)
+        .authority(names::SCHEDULE_RUN)
+        .describe("For a scheduler (Spin's cron trigger, a Kubernetes CronJob, any timer), every minute or so. Each clock past its warning threshold gets one warning, each clock past its target one breach record awaiting its analysis, both addressed to the record's assignee and the agreement's escalation contacts; the clock is read afresh first. However often it is called, concurrently or not, each is sent once. At most 100 a call; `remaining` says whether to call again.")
+        .ok::<SlaTickResponse>("What this call did.")
+        .add();
+    doc.get(
+        "/api/v1/slas/events",
+        "listSlaEvents",
+        "List SLA warnings and breaches, newest first",
+    )
+    .tag(TAG)
+    .authority(names::SLA_READ)
+    .query_choice(
+        "kind",
+        "Only warnings or only breaches.",
+        ["warning", "breach"],
+    )
+    .query("record", "Only this record's (INC0000042, REQ0000007).")
+    .query(
+        "recipient",
+        "Only those sent to this user; `me` for the caller.",
+    )
+    .query_choice(
+        "analysed",
+        "Breaches with (true) or without (false) their analysis.",
+        ["true", "false"],
+    )
+    .page_of::<SlaEvent>("A page of events.")
+    .add();
+    doc.get(
+        "/api/v1/slas/events/{id}",
+        "getSlaEvent",
+        "Read an SLA warning or breach",
+    )
+    .tag(TAG)
+    .authority(names::SLA_READ)
+    .path_param("id", "The event's id.")
+    .ok::<SlaEvent>("The event.")
+    .add();
+    doc.put("/api/v1/slas/events/{id}/analysis", "analyseBreach", "Record why a target was missed")
+        .tag(TAG)
+        .authority(names::SLA_WRITE)
+        .describe("The analysis the seeds require of every unmet target [001 §6.1.5]: a cause, the explanation and the corrective action. Breaches only; a later analysis replaces the earlier (the audit trail keeps both).")
+        .path_param("id", "The breach's id.")
+        .body::<AnalysisRequest>()
+        .ok::<SlaEvent>("The breach with its analysis.")
+        .fails(409, "The event is a warning, not a breach.")
+        .add();
+    doc.get("/api/v1/slas/compliance", "getSlaCompliance", "Targets met and missed over a period")
+        .tag(TAG)
+        .authority(names::SLA_READ)
+        .describe("Clocks that stopped within `[from, to)`, met or breached, per agreement, service, customer and metric, with the share met (the SLA achievement rate).")
+        .query_required("from", "RFC 3339 instant.", 40)
+        .query_required("to", "RFC 3339 instant, after `from`.", 40)
+        .query("agreement", "Only this agreement (SLA0000001).")
+        .query("customer", "Only this customer.")
+        .query("service", "Only this service.")
+        .ok::<ComplianceReport>("The figures.")
         .add();
     doc.get("/api/v1/slas/policies/{record}", "getClockPolicy", "Read a clock policy")
         .tag(TAG)

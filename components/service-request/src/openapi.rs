@@ -68,6 +68,8 @@ fn describe_requests(doc: &mut ApiDoc) {
         .query("requested_by", "Only requests ordered by this user (or `me`).")
         .query("requested_for", "Only requests for this user (or `me`).")
         .query_choice("approver", "Only requests awaiting the caller's decision.", ["me"])
+        .query_choice("sla", "Only those with a clock breached, or at risk (past its warning threshold, not yet due), now.", ["breached", "at_risk"])
+        .query("sla_due_before", "Only those with a running clock due before this RFC 3339 instant.")
         .page_of::<RequestView>("A page of requests.")
         .add();
     doc.get("/api/v1/requests/{id}", "getRequest", "Read a service request")

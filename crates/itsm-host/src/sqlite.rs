@@ -85,8 +85,8 @@ pub struct Connection {
     /// Whether this handle has written (or inserted). Until it has, `changes` and
     /// `last-insert-rowid` read 0, as on the fresh connection Spin opens for every `open`; a
     /// reused connection would otherwise show the previous user's values. An insert is noticed
-    /// by the rowid changing, so one whose rowid equals the previous user's last (in another
-    /// table) still reads 0: a known gap, harmless for AUTOINCREMENT tables.
+    /// by the rowid changing, or by an `INSERT`/`REPLACE` that changed a row (its rowid may
+    /// equal the previous user's last insert into another table).
     wrote: bool,
     inserted: bool,
 }
@@ -183,7 +183,13 @@ impl Connection {
         drop(prepared);
         if writes && result.is_ok() {
             self.wrote = true;
-            self.inserted |= conn.last_insert_rowid() != rowid_before;
+            // A new row can carry the very rowid the connection's last insert (into another
+            // table) had, so an unchanged number does not mean nothing was inserted.
+            let head = statement.trim_start().get(..7).unwrap_or_default();
+            let inserts =
+                head.eq_ignore_ascii_case("INSERT ") || head.eq_ignore_ascii_case("REPLACE");
+            self.inserted |=
+                conn.last_insert_rowid() != rowid_before || (inserts && conn.changes() > 0);
         }
         if conn.is_autocommit() {
             self.held = None;

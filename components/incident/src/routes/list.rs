@@ -14,6 +14,7 @@ use axum::extract::{Extension, Query, State};
 use axum::response::Response;
 use itsm_domain::Label;
 use itsm_domain::incident::{IncidentState, Priority};
+use itsm_http::sla::summary::SlaFilter;
 use itsm_http::{ApiError, Principal, QueryParams, Services};
 
 const STATES: &str = "new, in_progress, on_hold, resolved, closed, cancelled";
@@ -34,6 +35,8 @@ pub async fn list_incidents(
             "customer",
             "major",
             "security",
+            "sla",
+            "sla_due_before",
         ],
     )?;
     let page = query.page()?;
@@ -50,6 +53,7 @@ pub async fn list_incidents(
         visible_customers,
         security_party: (!principal.may(SECURITY, &[])).then(|| principal.user.clone()),
         as_of: Some(now.clone()),
+        sla: SlaFilter::from_query(&query)?,
     };
     let incidents: Vec<_> = store::list_incidents(&*services.db, &filter, page.after, page.limit)
         .await?

@@ -23,8 +23,11 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use itsm_domain::RecordKind;
 use itsm_domain::access::{Process, Scope, Visibility};
+use itsm_domain::sla::TargetRecord;
 use itsm_http::audit::{Change, record};
 use itsm_http::incident_access::IncidentAccess;
+use itsm_http::sla::facts::facts_of;
+use itsm_http::sla::summary;
 use itsm_http::{ApiError, Principal, etag};
 use itsm_store::{Sql, in_transaction};
 
@@ -223,7 +226,29 @@ pub async fn audit(
     if let Some(before) = before {
         change = change.before(&IncidentResponse::new(before));
     }
-    record(db, principal, &change, now).await
+    record(db, principal, &change, now).await?;
+    if before.is_none_or(|before| moves_clocks(before, after)) {
+        refresh_clocks(db, after.id, now).await?;
+    }
+    Ok(())
+}
+
+/// Whether a change moves the incident's SLA clocks: its state, what it waits for, or what
+/// chooses its target.
+fn moves_clocks(before: &Incident, after: &Incident) -> bool {
+    before.state != after.state
+        || before.hold_reason != after.hold_reason
+        || before.priority != after.priority
+        || before.customer != after.customer
+        || before.service != after.service
+}
+
+/// Rewrites where the incident's clocks stand (`sla_clock`), for the lists and the tick.
+async fn refresh_clocks(db: &impl Sql, id: i64, now: &str) -> Result<(), ApiError> {
+    if let Some(facts) = facts_of(db, TargetRecord::Incident, id, now, true).await? {
+        summary::refresh_after_write(db, &facts, now).await;
+    }
+    Ok(())
 }
 
 /// One change to an incident: what it is called in the audit trail, who may make it, and why.

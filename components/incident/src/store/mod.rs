@@ -238,6 +238,8 @@ pub struct IncidentFilter {
     /// The instant the list is as of: resolutions whose deadline has passed by then have closed
     /// themselves, and the `state` filter counts them as closed, not resolved.
     pub as_of: Option<String>,
+    /// Only incidents whose SLA clocks stand so (as of `as_of`).
+    pub sla: itsm_http::sla::summary::SlaFilter,
 }
 
 /// Newest first; `after` continues below that id. Fetches `limit + 1` rows so the caller knows
@@ -300,6 +302,16 @@ pub async fn list_incidents(
             format!("customer IN ({marks})")
         });
         params.extend(visible.iter().map(Value::from));
+    }
+    let now = filter.as_of.clone().unwrap_or_default();
+    if let Some((clause, values)) = itsm_http::sla::summary::condition(
+        itsm_domain::sla::TargetRecord::Incident,
+        "incident.incident_id",
+        &filter.sla,
+        &now,
+    ) {
+        clauses.push(clause);
+        params.extend(values);
     }
     let condition = itsm_store::where_clause(&clauses);
     params.push(i64::from(limit + 1).into());

@@ -4,8 +4,11 @@
 pub mod agreements;
 pub mod applicable;
 pub mod calendars;
+pub mod compliance;
+pub mod events;
 pub mod lifecycle;
 pub mod policies;
+pub mod tick;
 
 use crate::store::agreements::{Agreement, load_agreement, save_agreement};
 use crate::store::calendars::load_calendar;
@@ -16,7 +19,7 @@ use itsm_domain::RecordKind;
 use itsm_domain::access::{Process, Scope};
 use itsm_domain::sla::{allowed_agreement_actions, shown_state};
 use itsm_http::audit::{Change, record};
-use itsm_http::references::{ensure_customer_exists, ensure_service_open};
+use itsm_http::references::{ensure_active_user, ensure_customer_exists, ensure_service_open};
 use itsm_http::time::day_of;
 use itsm_http::{ApiError, Principal, etag};
 use itsm_store::{Sql, in_transaction};
@@ -97,6 +100,12 @@ pub async fn check_references(
     }
     for (i, code) in added(&after.services, before.map(|b| &b.services[..])) {
         ensure_service_open(db, &code, &format!("services[{i}]")).await?;
+    }
+    for (i, name) in added(
+        &after.escalation_contacts,
+        before.map(|b| &b.escalation_contacts[..]),
+    ) {
+        ensure_active_user(db, &name, &format!("escalation_contacts[{i}]")).await?;
     }
     let target_entries = after
         .targets

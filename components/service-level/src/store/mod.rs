@@ -3,3 +3,4 @@
 
 pub mod agreements;
 pub mod calendars;
+pub mod events;

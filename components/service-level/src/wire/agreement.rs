@@ -143,6 +143,10 @@ pub struct Terms {
     /// OLAs: the internal team that commits to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_team: Option<Label>,
+    /// Item 11: who is told, besides the record's assignee, when a clock under this agreement
+    /// reaches its warning threshold or its target (user names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalation_contacts: Vec<String>,
 }
 
 impl Terms {
@@ -157,6 +161,7 @@ impl Terms {
             check_codes(field, list)?;
         }
         check_list_size("supplier_contracts", self.supplier_contracts.len())?;
+        check_codes("escalation_contacts", &self.escalation_contacts)?;
         check_list_size("supports", self.supports.len())?;
         for (i, number) in self.supports.iter().enumerate() {
             RecordKind::Agreement

@@ -80,5 +80,6 @@ pub async fn close_by_rule(
         .after(&RequestView::new(&closed, slots.to_vec()))
         .reason(reason.as_str());
     record(db, &Principal::system(), &change, now).await?;
+    super::refresh_clocks(db, request.id, now).await?;
     Ok(closed)
 }

@@ -20,7 +20,10 @@ use http::{HeaderMap, StatusCode};
 use itsm_domain::RecordKind;
 use itsm_domain::access::{Process, Scope, holds_role};
 use itsm_domain::catalogue::Approver;
+use itsm_domain::sla::TargetRecord;
 use itsm_http::audit::{Change, record};
+use itsm_http::sla::facts::facts_of;
+use itsm_http::sla::summary;
 use itsm_http::{ApiError, Principal, etag};
 use itsm_store::{Sql, in_transaction};
 
@@ -146,8 +149,18 @@ pub async fn modify<D: Sql>(
             .after(&RequestView::new(&next, next_slots.clone()))
             .reason(audited.reason);
         record(db, principal, &change, &now).await?;
+        refresh_clocks(db, id, &now).await?;
         Ok((next, next_slots))
     })
     .await?;
     Ok(respond(&request, slots, StatusCode::OK))
+}
+
+/// Rewrites where the request's SLA clocks stand (`sla_clock`), for the lists and the tick;
+/// called in the transaction of every change to the request itself.
+pub async fn refresh_clocks(db: &impl Sql, id: i64, now: &str) -> Result<(), ApiError> {
+    if let Some(facts) = facts_of(db, TargetRecord::Request, id, now, true).await? {
+        summary::refresh_after_write(db, &facts, now).await;
+    }
+    Ok(())
 }

@@ -67,6 +67,7 @@ pub async fn order_request(
             &now,
         )
         .await?;
+        super::refresh_clocks(db, request.id, &now).await?;
         Ok::<_, ApiError>((request, slots))
     })
     .await?;

@@ -14,6 +14,7 @@ use axum::response::Response;
 use http::StatusCode;
 use itsm_domain::Code;
 use itsm_domain::request::RequestState;
+use itsm_http::sla::summary::SlaFilter;
 use itsm_http::{ApiError, Principal, QueryParams, Services};
 use std::collections::BTreeMap;
 
@@ -42,6 +43,8 @@ pub async fn list_requests(
             "requested_by",
             "requested_for",
             "approver",
+            "sla",
+            "sla_due_before",
         ],
     )?;
     let page = query.page()?;
@@ -91,6 +94,7 @@ fn filter_of(query: &QueryParams, principal: &Principal) -> Result<RequestFilter
         visible_to: visible_to(principal, awaiting_decision_of.is_some()),
         awaiting_decision_of,
         as_of: None,
+        sla: SlaFilter::from_query(query)?,
     })
 }
 

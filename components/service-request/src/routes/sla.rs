@@ -5,10 +5,10 @@
 use super::{find_visible, parse_id};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
-use itsm_domain::RecordKind;
-use itsm_domain::closure::Closure;
+use itsm_domain::access::names::REQUEST_READ;
 use itsm_domain::sla::TargetRecord;
-use itsm_http::sla::clocks::{RecordFacts, RecordSla, record_sla, record_states};
+use itsm_http::sla::clocks::{RecordSla, record_sla};
+use itsm_http::sla::facts::facts_of;
 use itsm_http::{ApiError, Principal, Services};
 
 pub async fn get_sla(
@@ -18,20 +18,15 @@ pub async fn get_sla(
 ) -> Result<Json<RecordSla>, ApiError> {
     let db = &*services.db;
     let (request, _) = find_visible(db, &principal, parse_id(&id)?).await?;
-    let number = RecordKind::Request.number_text(request.id);
-    let facts = RecordFacts {
-        record: TargetRecord::Request,
-        number: number.clone(),
-        logged_at: request.created_at.clone(),
-        customer: request.customer.clone(),
-        service: Some(request.service.clone()),
-        priority: Some(request.priority),
-        entry: Some(request.item.clone()),
-        states: record_states(db, "service_request", request.id, &number).await?,
-        closed_itself_at: (request.closure == Some(Closure::AutoClosed))
-            .then(|| request.closed_at.clone())
-            .flatten(),
-        staff: principal.holds_as_staff(itsm_domain::access::names::REQUEST_READ),
-    };
+    let staff = principal.holds_as_staff(REQUEST_READ);
+    let facts = facts_of(
+        db,
+        TargetRecord::Request,
+        request.id,
+        &itsm_http::now(),
+        staff,
+    )
+    .await?
+    .ok_or_else(|| ApiError::Internal(format!("request {} vanished", request.id)))?;
     Ok(Json(record_sla(db, &facts).await?))
 }

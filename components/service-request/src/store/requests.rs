@@ -191,6 +191,8 @@ pub struct RequestFilter {
     /// The instant the list is as of: fulfilments whose deadline has passed by then have closed
     /// themselves, and the `state` filter counts them as closed, not fulfilled.
     pub as_of: Option<String>,
+    /// Only requests whose SLA clocks stand so (as of `as_of`).
+    pub sla: itsm_http::sla::summary::SlaFilter,
 }
 
 /// Newest first; `after` continues below that id. Fetches `limit + 1` rows so the caller knows
@@ -246,6 +248,16 @@ pub async fn list_requests(
     if let Some(after) = after {
         clauses.push("request_id < ?".to_owned());
         params.push(after.into());
+    }
+    let now = filter.as_of.clone().unwrap_or_default();
+    if let Some((clause, values)) = itsm_http::sla::summary::condition(
+        itsm_domain::sla::TargetRecord::Request,
+        "r.request_id",
+        &filter.sla,
+        &now,
+    ) {
+        clauses.push(clause);
+        params.extend(values);
     }
     let condition = itsm_store::where_clause(&clauses);
     params.push(i64::from(limit + 1).into());

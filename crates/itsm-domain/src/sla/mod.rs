@@ -5,6 +5,7 @@
 //! from the IANA database compiled in, never from the machine.
 
 mod agreement;
+mod breach;
 mod calendar;
 mod clock;
 mod explain;
@@ -26,6 +27,7 @@ pub use target::{
     TargetFault, TargetRecord, check_targets, choose,
 };
 
+pub use breach::BreachCause;
 pub use calendar::{BusinessCalendar, CalendarError, Hours};
 pub use clock::{Change, Effect, Pause, Reading, Standing, Timeline, crossing, read, timeline};
 pub use explain::{Explained, Governing, explain};

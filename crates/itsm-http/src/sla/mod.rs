@@ -5,5 +5,7 @@
 
 pub mod calendar_spec;
 pub mod clocks;
+pub mod facts;
 pub mod governing;
 pub mod policy;
+pub mod summary;
