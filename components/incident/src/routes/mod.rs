@@ -23,9 +23,10 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use itsm_domain::RecordKind;
 use itsm_domain::access::{Process, Scope, Visibility};
-use itsm_domain::sla::TargetRecord;
+use itsm_domain::sla::{TargetRecord, state_key};
 use itsm_http::audit::{Change, record};
 use itsm_http::incident_access::IncidentAccess;
+use itsm_http::sla::clocks::RecordFacts;
 use itsm_http::sla::facts::facts_of;
 use itsm_http::sla::summary;
 use itsm_http::{ApiError, Principal, etag};
@@ -227,10 +228,36 @@ pub async fn audit(
         change = change.before(&IncidentResponse::new(before));
     }
     record(db, principal, &change, now).await?;
-    if before.is_none_or(|before| moves_clocks(before, after)) {
-        refresh_clocks(db, after.id, now).await?;
+    match before {
+        None => summary::store_after_logging(db, &logged_facts(after)?, now).await,
+        Some(before) if moves_clocks(before, after) => refresh_clocks(db, after.id, now).await?,
+        Some(_) => {}
     }
     Ok(())
+}
+
+/// A newly logged incident's clock facts, from the record in hand.
+fn logged_facts(incident: &Incident) -> Result<RecordFacts, ApiError> {
+    let logged_at = incident
+        .created_at
+        .parse()
+        .map_err(|_| ApiError::Internal(format!("created_at {}", incident.created_at)))?;
+    let state = state_key(
+        incident.state.as_str(),
+        incident.hold_reason.map(|r| r.as_str()),
+    );
+    Ok(RecordFacts {
+        record: TargetRecord::Incident,
+        number: number_of(incident.id),
+        logged_at: incident.created_at.clone(),
+        customer: incident.customer.clone(),
+        service: incident.service.clone(),
+        priority: Some(incident.priority),
+        entry: None,
+        states: vec![(logged_at, state)],
+        closed_itself_at: None,
+        staff: true,
+    })
 }
 
 /// Whether a change moves the incident's SLA clocks: its state, what it waits for, or what

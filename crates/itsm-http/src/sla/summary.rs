@@ -12,14 +12,26 @@ use itsm_store::{Sql, Value};
 /// Recomputes the record's clocks and stores where they stand (and when they were computed);
 /// returns them.
 pub async fn refresh(db: &impl Sql, facts: &RecordFacts, now: &str) -> Result<RecordSla, ApiError> {
+    store(db, facts, now, true).await
+}
+
+/// [`refresh`], replacing the record's rows or (for a record just logged) not.
+async fn store(
+    db: &impl Sql,
+    facts: &RecordFacts,
+    now: &str,
+    replace: bool,
+) -> Result<RecordSla, ApiError> {
     let sla = record_sla(db, facts).await?;
     let kind = facts.record.as_str();
     let id = record_id(facts)?;
-    db.execute(
-        "DELETE FROM sla_clock WHERE record_kind = ? AND record_id = ?",
-        &[kind.into(), id.into()],
-    )
-    .await?;
+    if replace {
+        db.execute(
+            "DELETE FROM sla_clock WHERE record_kind = ? AND record_id = ?",
+            &[kind.into(), id.into()],
+        )
+        .await?;
+    }
     db.execute(
         "INSERT INTO sla_record (record_kind, record_id, computed_at) VALUES (?, ?, ?)
          ON CONFLICT (record_kind, record_id) DO UPDATE SET computed_at = excluded.computed_at",
@@ -153,6 +165,17 @@ pub fn condition(
 /// fail for the service level's sake; the tick computes the record again.
 pub async fn refresh_after_write(db: &impl Sql, facts: &RecordFacts, now: &str) {
     if let Err(error) = refresh(db, facts, now).await {
+        eprintln!(
+            "the SLA clocks of {} were not stored: {error}",
+            facts.number
+        );
+    }
+}
+
+/// [`refresh_after_write`] for a record just logged: its facts are known without reading them
+/// back, and it has no rows to replace, which keeps the cost of logging a record low.
+pub async fn store_after_logging(db: &impl Sql, facts: &RecordFacts, now: &str) {
+    if let Err(error) = store(db, facts, now, false).await {
         eprintln!(
             "the SLA clocks of {} were not stored: {error}",
             facts.number
