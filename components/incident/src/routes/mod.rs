@@ -248,6 +248,7 @@ fn logged_facts(incident: &Incident) -> Result<RecordFacts, ApiError> {
     );
     Ok(RecordFacts {
         record: TargetRecord::Incident,
+        id: incident.id,
         number: number_of(incident.id),
         logged_at: incident.created_at.clone(),
         customer: incident.customer.clone(),

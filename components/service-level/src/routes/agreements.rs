@@ -76,12 +76,8 @@ pub async fn list(
     principal.require_in(READ, &scope())?;
     let query = QueryParams::parse(query, &["kind", "state", "customer", "service"])?;
     let page = query.page()?;
-    let code = |name: &str| -> Result<Option<String>, ApiError> {
-        query
-            .get(name)
-            .map(|c| parse_code(c).map_err(|m| ApiError::bad_field(name, m)))
-            .transpose()
-    };
+    // Codes in the query are checked as everywhere (`QueryParams::parsed` names the field).
+    let code = |name: &str| query.parsed(name, parse_code);
     let filter = AgreementFilter {
         kind: query.parsed("kind", AgreementKind::parse)?,
         state: query

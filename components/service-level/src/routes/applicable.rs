@@ -57,12 +57,8 @@ pub async fn applicable(
                 "say which kind of record: incident, request or complaint",
             )
         })?;
-    let code = |name: &str| -> Result<Option<String>, ApiError> {
-        query
-            .get(name)
-            .map(|c| parse_code(c).map_err(|m| ApiError::bad_field(name, m)))
-            .transpose()
-    };
+    // Codes in the query are checked as everywhere (`QueryParams::parsed` names the field).
+    let code = |name: &str| query.parsed(name, parse_code);
     let (customer, service, entry) = (code("customer")?, code("service")?, code("entry")?);
     let at: DateTime<Utc> = match query.get("at") {
         Some(text) => parse_instant(text)

@@ -56,12 +56,8 @@ pub async fn compliance(
     if to <= from {
         return Err(ApiError::bad_field("to", "must come after from"));
     }
-    let code = |name: &str| -> Result<Option<String>, ApiError> {
-        query
-            .get(name)
-            .map(|c| parse_code(c).map_err(|m| ApiError::bad_field(name, m)))
-            .transpose()
-    };
+    // Codes in the query are checked as everywhere (`QueryParams::parsed` names the field).
+    let code = |name: &str| query.parsed(name, parse_code);
     let agreement = query.parsed("agreement", |a| {
         RecordKind::Agreement
             .parse_ref(a)

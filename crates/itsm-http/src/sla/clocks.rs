@@ -22,6 +22,7 @@ use serde::Serialize;
 #[derive(Debug, Clone)]
 pub struct RecordFacts {
     pub record: TargetRecord,
+    pub id: i64,
     /// INC0000042.
     pub number: String,
     /// When it was logged (RFC 3339), where its clocks start.

@@ -50,6 +50,7 @@ pub async fn facts_of(
         priority: Some(row.parsed("priority", Priority::parse)?),
         entry: row.get("entry")?,
         closed_itself_at: closed_itself_at(&row, now)?,
+        id,
         number,
         states,
         staff,

@@ -24,7 +24,7 @@ async fn store(
 ) -> Result<RecordSla, ApiError> {
     let sla = record_sla(db, facts).await?;
     let kind = facts.record.as_str();
-    let id = record_id(facts)?;
+    let id = facts.id;
     if replace {
         db.execute(
             "DELETE FROM sla_clock WHERE record_kind = ? AND record_id = ?",
@@ -67,20 +67,6 @@ async fn store(
         .await?;
     }
     Ok(sla)
-}
-
-fn record_id(facts: &RecordFacts) -> Result<i64, ApiError> {
-    let kind = match facts.record {
-        TargetRecord::Incident => itsm_domain::RecordKind::Incident,
-        TargetRecord::Request => itsm_domain::RecordKind::Request,
-        TargetRecord::Complaint => {
-            return Err(ApiError::Internal(
-                "complaints have no records yet".to_owned(),
-            ));
-        }
-    };
-    kind.parse_ref(&facts.number)
-        .map_err(|_| ApiError::Internal(format!("record number {}", facts.number)))
 }
 
 /// A list filter on the clocks: any of a record's clocks breached (or at risk) now, or due
