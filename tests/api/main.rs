@@ -23,3 +23,4 @@ mod search;
 mod security_incidents;
 mod service_level;
 mod sla_clocks;
+mod sla_escalation;

@@ -298,6 +298,21 @@ async fn agreements_are_negotiated_signed_and_approved_by_the_roles_the_seeds_na
         ("services", json!(["no-such-service"]), "services[0]"),
         ("calendar", json!("nowhere"), "calendar"),
         ("valid_until", json!("2025-12-31"), "valid_until"),
+        (
+            "escalation_rules",
+            json!([{"on": "breach", "action": "reassign"}]),
+            "escalation_rules[0].assignment_group",
+        ),
+        (
+            "escalation_rules",
+            json!([{"on": "breach", "action": "reassign", "assignee": "nobody-here"}]),
+            "escalation_rules[0].assignee",
+        ),
+        (
+            "escalation_rules",
+            json!([{"on": "warning", "record": "complaint", "action": "raise_priority"}]),
+            "escalation_rules[0].record",
+        ),
     ] {
         let mut bad = terms.clone();
         bad[field] = value;

@@ -10,8 +10,9 @@ use serde_json::{Value, json};
 
 /// An app whose clock stands at `start`, with the SLM team, a desk agent, customer acme, the
 /// UK office calendar (Christmas and the substitute Boxing Day off) and two SLAs in force: one
-/// for acme's network service and a standard one for everyone else.
-async fn world(start: &str) -> (TestApp, String) {
+/// for acme's network service, with escalation contacts and rules, and a standard one for
+/// everyone else.
+pub(crate) async fn world(start: &str) -> (TestApp, String) {
     let app = TestApp::spawn().await;
     app.set_time(start);
     app.customer("acme").await;
@@ -46,6 +47,14 @@ async fn world(start: &str) -> (TestApp, String) {
         acme_targets,
     );
     acme["escalation_contacts"] = json!(["sam"]);
+    // What is done, besides telling people (tests/api/sla_escalation.rs plays these out).
+    app.user_with("nia", &[("service_desk", None)]).await;
+    acme["escalation_rules"] = json!([
+        {"on": "warning", "metric": "response", "record": "incident", "action": "raise_priority"},
+        {"on": "breach", "metric": "resolution", "record": "incident", "action": "reassign", "assignment_group": "network-l2", "assignee": "nia"},
+        {"on": "warning", "record": "request", "action": "reassign", "assignment_group": "desktop-l2"},
+        {"on": "breach", "record": "request", "action": "raise_priority"}
+    ]);
     team.approved(&app, &acme).await;
     let standard =
         json!([{"record": "incident", "response_minutes": 240, "resolution_minutes": 2400}]);
@@ -57,7 +66,7 @@ async fn world(start: &str) -> (TestApp, String) {
     (app, desk)
 }
 
-async fn log_incident(app: &TestApp, desk: &str, extra: Value) -> String {
+pub(crate) async fn log_incident(app: &TestApp, desk: &str, extra: Value) -> String {
     let mut body = incident("VPN drops every few minutes");
     for (key, value) in extra.as_object().expect("object") {
         body[key] = value.clone();
@@ -66,7 +75,7 @@ async fn log_incident(app: &TestApp, desk: &str, extra: Value) -> String {
     created["number"].as_str().expect("number").to_owned()
 }
 
-async fn act(app: &TestApp, desk: &str, number: &str, action: &str, body: Value) {
+pub(crate) async fn act(app: &TestApp, desk: &str, number: &str, action: &str, body: Value) {
     json_with(
         app.post_as(desk, &format!("/api/v1/incidents/{number}/{action}"), &body)
             .await,
@@ -75,7 +84,7 @@ async fn act(app: &TestApp, desk: &str, number: &str, action: &str, body: Value)
     .await;
 }
 
-async fn clocks(app: &TestApp, desk: &str, number: &str) -> Value {
+pub(crate) async fn clocks(app: &TestApp, desk: &str, number: &str) -> Value {
     json_with(
         app.get_as(desk, &format!("/api/v1/incidents/{number}/sla"))
             .await,
@@ -84,7 +93,7 @@ async fn clocks(app: &TestApp, desk: &str, number: &str) -> Value {
     .await
 }
 
-fn clock<'a>(sla: &'a Value, metric: &str) -> &'a Value {
+pub(crate) fn clock<'a>(sla: &'a Value, metric: &str) -> &'a Value {
     sla["clocks"]
         .as_array()
         .expect("clocks")
@@ -93,7 +102,7 @@ fn clock<'a>(sla: &'a Value, metric: &str) -> &'a Value {
         .expect("the clock")
 }
 
-const ACME: &str = r#"{"customer": "acme", "service": "network-om"}"#;
+pub(crate) const ACME: &str = r#"{"customer": "acme", "service": "network-om"}"#;
 
 #[tokio::test]
 async fn business_hours_run_across_a_weekend_and_holidays_and_the_clock_says_so() {
@@ -662,6 +671,6 @@ async fn the_tick_warns_and_records_each_breach_once_and_lists_filter_by_the_clo
     );
 }
 
-async fn slm_reader(app: &TestApp) -> String {
+pub(crate) async fn slm_reader(app: &TestApp) -> String {
     app.user_with("sol", &[("slm", None)]).await
 }

@@ -3,6 +3,7 @@
 //! answer before it closes itself. Also the shape of every tick route's answer.
 
 use crate::audit::{Change, record};
+use crate::sla::escalation::EscalationReport;
 use crate::time::format_instant;
 use crate::{ApiError, Principal};
 use chrono::{DateTime, Utc};
@@ -46,8 +47,30 @@ pub struct SettingsRequest {
 pub struct TickResponse {
     /// The records whose unconfirmed resolution this call closed.
     pub auto_closed: Vec<String>,
+    /// SLA escalations this call carried out, with what changed: "INC0000042: assignment group
+    /// desk → network-l2, assignee ann → nobody".
+    pub escalated: Vec<String>,
+    /// SLA escalations this call left undone, with why (the record resolved meanwhile, its
+    /// priority already at the top).
+    pub escalations_skipped: Vec<String>,
     /// More were due than one call handles: call again.
     pub remaining: bool,
+}
+
+impl TickResponse {
+    /// The answer of a tick that closed `auto_closed` and did what `escalations` says.
+    pub fn new(
+        auto_closed: Vec<String>,
+        closing_remains: bool,
+        escalations: EscalationReport,
+    ) -> Self {
+        Self {
+            auto_closed,
+            escalated: escalations.escalated,
+            escalations_skipped: escalations.escalations_skipped,
+            remaining: closing_remains || escalations.remaining,
+        }
+    }
 }
 
 /// The process's stored rule, or the default when nobody has set one.

@@ -3,6 +3,7 @@
 
 pub mod closure;
 pub mod create;
+pub mod escalate;
 pub mod get;
 pub mod history;
 pub mod links;

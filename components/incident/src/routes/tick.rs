@@ -1,9 +1,11 @@
 //! `POST /api/v1/incidents/tick`: what falls due with time, done once whenever a scheduler
-//! calls (Spin's cron trigger, a Kubernetes CronJob, any timer). For now: store the closure of
-//! resolutions that have closed themselves, oldest first, a bounded batch per call so a call
-//! stays short; `remaining` says whether to call again. Calling it twice changes nothing twice.
+//! calls (Spin's cron trigger, a Kubernetes CronJob, any timer): store the closure of
+//! resolutions that have closed themselves, oldest first, then carry out the SLA escalations the
+//! service level tick queued; a bounded batch of each per call so a call stays short;
+//! `remaining` says whether to call again. Calling it twice changes nothing twice.
 
 use super::closure::{close_by_rule, overdue_since};
+use super::escalate::escalate_due;
 use crate::store;
 use crate::wire::number_of;
 use axum::Json;
@@ -22,7 +24,7 @@ pub async fn tick(
 ) -> Result<Json<TickResponse>, ApiError> {
     principal.require(SCHEDULE_RUN)?;
     let now = itsm_http::now();
-    let closed = in_transaction(&*services.db, async |db| {
+    let (closed, closing_remains) = in_transaction(&*services.db, async |db| {
         let due = store::overdue_resolutions(db, &now, BATCH + 1).await?;
         let remaining = due.len() > BATCH as usize;
         let mut closed = Vec::new();
@@ -35,8 +37,10 @@ pub async fn tick(
         Ok::<_, ApiError>((closed, remaining))
     })
     .await?;
-    Ok(Json(TickResponse {
-        auto_closed: closed.0,
-        remaining: closed.1,
-    }))
+    let escalations = escalate_due(&*services.db, &now, BATCH).await?;
+    Ok(Json(TickResponse::new(
+        closed,
+        closing_remains,
+        escalations,
+    )))
 }

@@ -76,7 +76,7 @@ pub async fn assign_incident(
 
 /// Validated field changes: `None` leaves a field alone, `Some(None)` clears it.
 #[derive(Debug, Default)]
-struct Changes {
+pub(super) struct Changes {
     short_description: Option<ShortDescription>,
     description: Option<Option<Description>>,
     impact: Option<Impact>,
@@ -92,6 +92,26 @@ struct Changes {
 }
 
 impl Changes {
+    /// A new urgency alone (an SLA escalation raising it).
+    pub(super) fn urgency(urgency: Urgency) -> Self {
+        Self {
+            urgency: Some(urgency),
+            ..Self::default()
+        }
+    }
+
+    /// A new assignment alone (an SLA escalation reassigning).
+    pub(super) fn assignment(
+        assignment_group: Option<Option<Label>>,
+        assignee: Option<Option<Label>>,
+    ) -> Self {
+        Self {
+            assignment_group,
+            assignee,
+            ..Self::default()
+        }
+    }
+
     fn parse(r: UpdateIncidentRequest) -> Result<Self, FieldErrors> {
         let mut e = FieldErrors::new();
         let mut c = Changes::default();
@@ -141,7 +161,7 @@ impl Changes {
         e.finish(c)
     }
 
-    async fn apply(
+    pub(super) async fn apply(
         &self,
         db: &impl itsm_store::Sql,
         principal: &Principal,

@@ -107,6 +107,16 @@ pub async fn check_references(
     ) {
         ensure_active_user(db, &name, &format!("escalation_contacts[{i}]")).await?;
     }
+    for (i, rule) in after.escalation_rules.iter().enumerate() {
+        let known = before.is_some_and(|b| {
+            b.escalation_rules
+                .iter()
+                .any(|r| r.assignee == rule.assignee)
+        });
+        if let (Some(name), false) = (&rule.assignee, known) {
+            ensure_active_user(db, name, &format!("escalation_rules[{i}].assignee")).await?;
+        }
+    }
     let target_entries = after
         .targets
         .iter()

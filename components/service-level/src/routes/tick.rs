@@ -2,21 +2,27 @@
 //! however often a scheduler calls (Spin's cron trigger, a Kubernetes CronJob, any timer).
 //! Each clock past its warning threshold gets one warning, each clock past its target one breach
 //! record awaiting its analysis; both go to the record's assignee and the agreement's escalation
-//! contacts. The clock is read afresh before anything is sent, so a pause, a calendar change or a
-//! resolution since the last write counts; the event table's unique key makes a second call, or
-//! two concurrent ones, send nothing twice. A bounded batch per call; `remaining` says whether
-//! to call again.
+//! contacts, and queue, in the same transaction, what the agreement's escalation rules call for
+//! (raise the priority, reassign) for the record's own process to carry out at its tick. The
+//! clock is read afresh before anything is sent, so a pause, a calendar change or a resolution
+//! since the last write counts; the event table's unique key makes a second call, or two
+//! concurrent ones, send nothing twice. A bounded batch per call; `remaining` says whether to
+//! call again.
 
 use crate::store::events::{
-    DueClock, SlaEvent, assignee_of, due_clocks, escalation_contacts, insert_event,
+    DueClock, EscalationTerms, SlaEvent, assignee_of, due_clocks, escalation_terms, insert_event,
     is_security_incident, stale_records,
 };
 use axum::Json;
 use axum::extract::{Extension, State};
 use itsm_domain::RecordKind;
 use itsm_domain::access::names::SCHEDULE_RUN;
-use itsm_domain::sla::{Standing, TargetRecord};
-use itsm_http::sla::clocks::{ClockView, RecordSla};
+use itsm_domain::sla::{
+    EscalationRule, EscalationTrigger, Metric, Standing, TargetRecord, escalations_for,
+    minutes_text,
+};
+use itsm_http::sla::clocks::ClockView;
+use itsm_http::sla::escalation::{QueueEntry, queue};
 use itsm_http::sla::facts::facts_of;
 use itsm_http::sla::summary;
 use itsm_http::{ApiError, Principal, Services};
@@ -34,6 +40,9 @@ pub struct SlaTickResponse {
     pub warnings: Vec<String>,
     /// Breaches recorded by this call.
     pub breaches: Vec<String>,
+    /// Escalation actions this call queued for the records' processes, which carry them out at
+    /// their own tick: "INC0000042 breach: reassign to network-l2".
+    pub escalations_queued: Vec<String>,
     /// Records whose clocks this call computed (never computed, or computed before a calendar
     /// or a clock policy changed).
     pub recomputed: usize,
@@ -55,6 +64,7 @@ pub async fn tick(
     let mut answer = SlaTickResponse {
         warnings: Vec::new(),
         breaches: Vec::new(),
+        escalations_queued: Vec::new(),
         recomputed: 0,
         failed: Vec::new(),
         remaining: false,
@@ -80,21 +90,82 @@ pub async fn tick(
     let due = due_clocks(db, &now, BATCH + 1).await?;
     answer.remaining |= due.len() > BATCH as usize;
     for clock in due.iter().take(BATCH as usize) {
-        let sent = in_transaction(db, async |db| match event_for(db, clock, &now).await? {
-            Some(event) if insert_event(db, &event).await? => {
-                Ok::<_, ApiError>(Some(format!("{} {}", event.record, event.metric)))
-            }
-            _ => Ok(None),
+        let sent = in_transaction(db, async |db| {
+            let Some((event, rules)) = event_for(db, clock, &now).await? else {
+                return Ok(None);
+            };
+            let Some(event_id) = insert_event(db, &event).await? else {
+                return Ok(None);
+            };
+            let queued = queue_escalations(db, event_id, &event, &rules, &now).await?;
+            Ok::<_, ApiError>(Some((format!("{} {}", event.record, event.metric), queued)))
         })
         .await;
         match (sent, clock.kind) {
-            (Ok(Some(done)), "breach") => answer.breaches.push(done),
-            (Ok(Some(done)), _) => answer.warnings.push(done),
+            (Ok(Some((done, queued))), kind) => {
+                answer.escalations_queued.extend(queued);
+                match kind {
+                    "breach" => answer.breaches.push(done),
+                    _ => answer.warnings.push(done),
+                }
+            }
             (Ok(None), _) => {}
             (Err(error), _) => failed(&mut answer, &clock.record_kind, clock.record_id, &error),
         }
     }
     Ok(Json(answer))
+}
+
+/// Queues, in the event's transaction, what the agreement's escalation rules call for, for the
+/// record's own process to carry out at its tick; what was queued, as the answer lists it.
+async fn queue_escalations(
+    db: &impl Sql,
+    event_id: i64,
+    event: &SlaEvent,
+    rules: &[EscalationRule],
+    now: &str,
+) -> Result<Vec<String>, ApiError> {
+    let (Ok(on), Ok(metric), Ok(record)) = (
+        EscalationTrigger::parse(&event.kind),
+        Metric::parse(&event.metric),
+        TargetRecord::parse(&event.record_kind),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let reached = match on {
+        EscalationTrigger::Warning => "reached its warning threshold",
+        EscalationTrigger::Breach => "was breached",
+    };
+    let mut queued = Vec::new();
+    for (rule_index, rule) in escalations_for(rules, on, metric, record) {
+        let reason = format!(
+            "escalation rule {} of {} version {}: the {} target of {} {reached} at {}",
+            rule_index + 1,
+            event.agreement,
+            event.agreement_version,
+            metric,
+            minutes_text(event.target_minutes),
+            event.due_at,
+        );
+        let entry = QueueEntry {
+            event_id,
+            rule_index,
+            rule,
+            record,
+            record_id: event.record_id,
+            record_number: &event.record,
+            reason: &reason,
+        };
+        if queue(db, &entry, now).await? {
+            queued.push(format!(
+                "{} {}: {}",
+                event.record,
+                event.kind,
+                rule.describe()
+            ));
+        }
+    }
+    Ok(queued)
 }
 
 fn failed(answer: &mut SlaTickResponse, kind: &str, id: i64, error: &ApiError) {
@@ -108,12 +179,13 @@ fn failed(answer: &mut SlaTickResponse, kind: &str, id: i64, error: &ApiError) {
     }
 }
 
-/// The event `clock` is due, read afresh; `None` when, read afresh, it is not due after all.
+/// The event `clock` is due, read afresh, with the escalation rules of the agreement that
+/// governs it; `None` when, read afresh, it is not due after all.
 async fn event_for(
     db: &impl Sql,
     clock: &DueClock,
     now: &str,
-) -> Result<Option<SlaEvent>, ApiError> {
+) -> Result<Option<(SlaEvent, Vec<EscalationRule>)>, ApiError> {
     let Ok(kind) = TargetRecord::parse(&clock.record_kind) else {
         return Ok(None);
     };
@@ -133,8 +205,15 @@ async fn event_for(
     };
     let restricted =
         clock.record_kind == "incident" && is_security_incident(db, clock.record_id).await?;
-    let recipients = recipients(db, clock, &sla, restricted).await?;
-    Ok(Some(SlaEvent {
+    let terms = match (&sla.agreement, sla.agreement_version) {
+        (Some(agreement), Some(version)) => match RecordKind::Agreement.parse_ref(agreement) {
+            Ok(id) => escalation_terms(db, id, version).await?,
+            Err(_) => EscalationTerms::default(),
+        },
+        _ => EscalationTerms::default(),
+    };
+    let recipients = recipients(db, clock, &terms.contacts, restricted).await?;
+    let event = SlaEvent {
         id: 0,
         kind: clock.kind.to_owned(),
         record_kind: clock.record_kind.clone(),
@@ -152,7 +231,9 @@ async fn event_for(
         created_at: now.to_owned(),
         restricted,
         analysis: None,
-    }))
+        escalations: Vec::new(),
+    };
+    Ok(Some((event, terms.rules)))
 }
 
 /// The instant crossed, if the clock read afresh is past it: the warning threshold of a clock
@@ -172,7 +253,7 @@ fn crossed(kind: &str, view: &ClockView, now: &str) -> Option<String> {
 async fn recipients(
     db: &impl Sql,
     clock: &DueClock,
-    sla: &RecordSla,
+    contacts: &[String],
     restricted: bool,
 ) -> Result<Vec<String>, ApiError> {
     let mut people: Vec<String> = assignee_of(db, &clock.record_kind, clock.record_id)
@@ -182,13 +263,9 @@ async fn recipients(
     if restricted {
         return Ok(people);
     }
-    if let (Some(agreement), Some(version)) = (&sla.agreement, sla.agreement_version)
-        && let Ok(id) = RecordKind::Agreement.parse_ref(agreement)
-    {
-        for contact in escalation_contacts(db, id, version).await? {
-            if !people.contains(&contact) {
-                people.push(contact);
-            }
+    for contact in contacts {
+        if !people.contains(contact) {
+            people.push(contact.clone());
         }
     }
     Ok(people)

@@ -2,6 +2,7 @@
 //! unique key is what makes the tick idempotent), and the analysis each breach needs; and the
 //! `sla_clock` rows the tick and the compliance figures read.
 
+use itsm_domain::sla::EscalationRule;
 use itsm_store::{Row, Sql, StoreError, Value, to_json};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,24 @@ pub struct Analysis {
     pub corrective_action: String,
     pub by: String,
     pub at: String,
+}
+
+/// An escalation action the event queued, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EscalationView {
+    /// `raise_priority` or `reassign`.
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment_group: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// `pending` until the record's process has acted at its tick, then `applied` or `skipped`.
+    pub status: String,
+    /// What was changed, or why nothing was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_at: Option<String>,
 }
 
 /// One warning or breach.
@@ -45,11 +64,18 @@ pub struct SlaEvent {
     pub restricted: bool,
     /// Breaches: why the target was missed; `null` until analysed.
     pub analysis: Option<Analysis>,
+    /// What the agreement's escalation rules had done to the record, in the rules' order.
+    pub escalations: Vec<EscalationView>,
 }
 
 const COLUMNS: &str =
     "event_id, kind, record_kind, record_id, record_number, metric, agreement, agreement_version,
-    target_minutes, customer, service, due_at, recipients, explanation, created_at, restricted, analysis";
+    target_minutes, customer, service, due_at, recipients, explanation, created_at, restricted, analysis,
+    (SELECT json_group_array(json_object('action', action, 'assignment_group', assignment_group,
+            'assignee', assignee, 'status', COALESCE(outcome, 'pending'), 'detail', detail,
+            'done_at', done_at))
+     FROM (SELECT * FROM sla_escalation x WHERE x.event_id = sla_event.event_id ORDER BY rule_index))
+        AS escalations";
 
 impl SlaEvent {
     fn from_row(row: &Row<'_>) -> Result<Self, StoreError> {
@@ -71,12 +97,13 @@ impl SlaEvent {
             created_at: row.get("created_at")?,
             restricted: row.get("restricted")?,
             analysis: row.json_opt("analysis")?,
+            escalations: row.json("escalations")?,
         })
     }
 }
 
-/// Stores the event unless its clock already has one of its kind; whether it was stored.
-pub async fn insert_event(db: &impl Sql, e: &SlaEvent) -> Result<bool, StoreError> {
+/// Stores the event unless its clock already has one of its kind; its id when it was stored.
+pub async fn insert_event(db: &impl Sql, e: &SlaEvent) -> Result<Option<i64>, StoreError> {
     let inserted = db
         .execute(
             "INSERT INTO sla_event (kind, record_kind, record_id, record_number, metric, agreement, agreement_version,
@@ -102,7 +129,11 @@ pub async fn insert_event(db: &impl Sql, e: &SlaEvent) -> Result<bool, StoreErro
             ],
         )
         .await?;
-    Ok(inserted == 1)
+    if inserted == 1 {
+        db.last_insert_rowid().await.map(Some)
+    } else {
+        Ok(None)
+    }
 }
 
 pub async fn load_event(db: &impl Sql, id: i64) -> Result<Option<SlaEvent>, StoreError> {
@@ -286,22 +317,35 @@ pub async fn is_security_incident(db: &impl Sql, id: i64) -> Result<bool, StoreE
     }
 }
 
-/// The escalation contacts an agreement version names.
-pub async fn escalation_contacts(
+/// What an agreement version says is done when its clocks reach a warning or a target.
+#[derive(Debug, Default)]
+pub struct EscalationTerms {
+    /// Who is told, besides the record's assignee.
+    pub contacts: Vec<String>,
+    /// What is done to the record.
+    pub rules: Vec<EscalationRule>,
+}
+
+/// The escalation contacts and rules an agreement version names.
+pub async fn escalation_terms(
     db: &impl Sql,
     agreement_id: i64,
     version: i64,
-) -> Result<Vec<String>, StoreError> {
+) -> Result<EscalationTerms, StoreError> {
     let rows = db
         .query(
-            "SELECT json_extract(terms, '$.escalation_contacts') AS contacts
+            "SELECT json_extract(terms, '$.escalation_contacts') AS contacts,
+                    json_extract(terms, '$.escalation_rules') AS rules
              FROM service_agreement_version WHERE agreement_id = ? AND version_number = ?",
             &[agreement_id.into(), version.into()],
         )
         .await?;
     match rows.first() {
-        Some(row) => Ok(row.json_opt("contacts")?.unwrap_or_default()),
-        None => Ok(Vec::new()),
+        Some(row) => Ok(EscalationTerms {
+            contacts: row.json_opt("contacts")?.unwrap_or_default(),
+            rules: row.json_opt("rules")?.unwrap_or_default(),
+        }),
+        None => Ok(EscalationTerms::default()),
     }
 }
 

@@ -6,7 +6,8 @@
 use chrono::{Datelike, NaiveDate};
 use itsm_domain::catalogue::Localized;
 use itsm_domain::sla::{
-    AgreementAction, AgreementKind, ShownState, Target, check_targets, check_validity,
+    AgreementAction, AgreementKind, EscalationRule, ListFault, ShownState, Target,
+    check_escalation_rules, check_targets, check_validity,
 };
 use itsm_domain::{FieldErrors, Label, Reason, RecordKind, parse_code};
 use itsm_http::ApiError;
@@ -147,6 +148,11 @@ pub struct Terms {
     /// reaches its warning threshold or its target (user names).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub escalation_contacts: Vec<String>,
+    /// Item 11: what is done to a record, besides telling people, when one of its clocks
+    /// reaches its warning threshold or its target: raise its priority, or reassign it. Each
+    /// rule acts once per clock, carried out by the record's own process at its next tick.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalation_rules: Vec<EscalationRule>,
 }
 
 impl Terms {
@@ -168,12 +174,9 @@ impl Terms {
                 .parse_ref(number)
                 .map_err(|m| ApiError::invalid_field(&format!("supports[{i}]"), m))?;
         }
-        check_targets(&self.targets).map_err(|fault| {
-            ApiError::invalid_field(
-                &format!("targets[{}].{}", fault.index, fault.field),
-                fault.message,
-            )
-        })?;
+        check_targets(&self.targets).map_err(|fault| list_fault("targets", fault))?;
+        check_escalation_rules(&self.escalation_rules)
+            .map_err(|fault| list_fault("escalation_rules", fault))?;
         if let Some(calendar) = &self.calendar {
             parse_code(calendar).map_err(|m| ApiError::invalid_field("calendar", m))?;
         }
@@ -325,6 +328,14 @@ impl Terms {
             }))
             .collect()
     }
+}
+
+/// A list check's fault as the field it names: `targets[2].resolution_minutes`.
+fn list_fault(list: &str, fault: ListFault) -> ApiError {
+    ApiError::invalid_field(
+        &format!("{list}[{}].{}", fault.index, fault.field),
+        fault.message,
+    )
 }
 
 fn check_list_size(field: &str, len: usize) -> Result<(), ApiError> {

@@ -4,6 +4,7 @@
 
 pub mod approvals;
 pub mod closure;
+pub mod escalate;
 pub mod lifecycle;
 pub mod order;
 mod people;

@@ -1,10 +1,12 @@
 //! `GET`/`PUT /api/v1/requests/settings` and `POST /api/v1/requests/tick`: how long a fulfilment
 //! waits for the requester before it closes itself (the process owner decides; see
-//! `itsm_http::settings`), and the scheduler's call that stores the closures that fell due, a
-//! bounded batch per call, each once however often it is called.
+//! `itsm_http::settings`), and the scheduler's call that stores the closures that fell due and
+//! carries out the SLA escalations the service level tick queued, a bounded batch per call,
+//! each once however often it is called.
 
 use super::READ;
 use super::closure::{close_by_rule, overdue};
+use super::escalate::escalate_due;
 use crate::store::approvals::slots_of;
 use crate::store::requests;
 use crate::wire::number_of;
@@ -58,8 +60,6 @@ pub async fn tick(
         Ok::<_, ApiError>((closed, remaining))
     })
     .await?;
-    Ok(Json(TickResponse {
-        auto_closed,
-        remaining,
-    }))
+    let escalations = escalate_due(&*services.db, &now, BATCH).await?;
+    Ok(Json(TickResponse::new(auto_closed, remaining, escalations)))
 }

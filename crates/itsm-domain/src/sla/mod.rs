@@ -8,6 +8,7 @@ mod agreement;
 mod breach;
 mod calendar;
 mod clock;
+mod escalation;
 mod explain;
 mod holidays;
 mod policy;
@@ -23,13 +24,17 @@ pub use holidays::{
     Holiday, HolidayImportError, MAX_HOLIDAY_NAME, MAX_IMPORTED_DAYS, holidays_from_ics,
 };
 pub use target::{
-    Breadth, Candidate, Choice, DEFAULT_WARN_AT_PERCENT, MAX_TARGET_MINUTES, Subject, Target,
-    TargetFault, TargetRecord, check_targets, choose,
+    Breadth, Candidate, Choice, DEFAULT_WARN_AT_PERCENT, ListFault, MAX_TARGET_MINUTES, Subject,
+    Target, TargetRecord, check_targets, choose,
 };
 
 pub use breach::BreachCause;
 pub use calendar::{BusinessCalendar, CalendarError, Hours};
 pub use clock::{Change, Effect, Pause, Reading, Standing, Timeline, crossing, read, timeline};
+pub use escalation::{
+    EscalationAction, EscalationRule, EscalationTrigger, MAX_ESCALATION_RULES,
+    check_escalation_rules, escalations_for, raised_priority, raised_urgency,
+};
 pub use explain::{Explained, Governing, explain};
 pub use policy::{
     ClockEffect, ClockPolicy, Metric, MetricPolicy, PolicyVersion, clock_changes, state_key,

@@ -91,9 +91,10 @@ impl Target {
     }
 }
 
-/// A target list's first fault: the target's position, the field and what is wrong.
+/// A list's first fault (targets, escalation rules): the item's position, the field and what
+/// is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TargetFault {
+pub struct ListFault {
     pub index: usize,
     pub field: &'static str,
     pub message: String,
@@ -102,16 +103,16 @@ pub struct TargetFault {
 /// Checks a whole target list: figures from one minute to a year, a resolution no sooner
 /// than the response, warnings between 1 and 99 %, entries on request targets only, codes
 /// well formed, and no two targets for the same records.
-pub fn check_targets(targets: &[Target]) -> Result<(), TargetFault> {
+pub fn check_targets(targets: &[Target]) -> Result<(), ListFault> {
     if targets.len() > MAX_TARGETS {
-        return Err(TargetFault {
+        return Err(ListFault {
             index: MAX_TARGETS,
             field: "record",
             message: format!("an agreement carries at most {MAX_TARGETS} targets"),
         });
     }
     for (index, target) in targets.iter().enumerate() {
-        let fault = |field, message: String| TargetFault {
+        let fault = |field, message: String| ListFault {
             index,
             field,
             message,

@@ -5,6 +5,7 @@
 
 pub mod calendar_spec;
 pub mod clocks;
+pub mod escalation;
 pub mod facts;
 pub mod governing;
 pub mod policy;
