@@ -272,12 +272,12 @@ async fn an_unanswered_resolution_closes_itself_on_read_and_by_the_tick_exactly_
     let first = json_with(tick(app.token.clone()).await, 200).await;
     assert_eq!(
         first,
-        json!({"auto_closed": [number.clone()], "escalated": [], "escalations_skipped": [], "remaining": false})
+        json!({"auto_closed": [number.clone()], "escalated": [], "escalations_skipped": [], "escalations_failed": [], "remaining": false})
     );
     let second = json_with(tick(app.token.clone()).await, 200).await;
     assert_eq!(
         second,
-        json!({"auto_closed": [], "escalated": [], "escalations_skipped": [], "remaining": false})
+        json!({"auto_closed": [], "escalated": [], "escalations_skipped": [], "escalations_failed": [], "remaining": false})
     );
     let history = read(&app, &desk, &format!("/api/v1/incidents/{number}/history")).await;
     let closing: Vec<&Value> = history["items"]

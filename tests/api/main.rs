@@ -6,6 +6,7 @@ mod admin;
 mod audit_trail;
 mod bad_input;
 mod catalogue;
+mod complaints;
 mod identity;
 mod incident_closure;
 mod incident_links;

@@ -112,11 +112,11 @@ async fn an_unconfirmed_fulfilment_closes_itself_once() {
     .await;
     assert_eq!(
         json_with(tick().await, 200).await,
-        json!({"auto_closed": [number.clone()], "escalated": [], "escalations_skipped": [], "remaining": false})
+        json!({"auto_closed": [number.clone()], "escalated": [], "escalations_skipped": [], "escalations_failed": [], "remaining": false})
     );
     assert_eq!(
         json_with(tick().await, 200).await,
-        json!({"auto_closed": [], "escalated": [], "escalations_skipped": [], "remaining": false})
+        json!({"auto_closed": [], "escalated": [], "escalations_skipped": [], "escalations_failed": [], "remaining": false})
     );
     let entries = json_with(
         app.get(&format!(

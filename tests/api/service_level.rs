@@ -68,6 +68,19 @@ async fn calendars_count_working_time_across_weekends_holidays_and_a_daylight_sa
     }
     problem(app.get_as(&slm, path).await, 404).await;
     problem(send(&app, &desk, Method::PUT, path, &good).await, 403).await;
+    // The built-in round-the-clock calendar is not edited.
+    let built_in = problem(
+        send(&app, &slm, Method::PUT, "/api/v1/calendars/always", &good).await,
+        409,
+    )
+    .await;
+    assert!(
+        built_in["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("built in"),
+        "{built_in}"
+    );
 
     let created = json_with(send(&app, &slm, Method::PUT, path, &good).await, 201).await;
     assert_eq!(created["zone"], "Europe/London");

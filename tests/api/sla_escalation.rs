@@ -170,6 +170,7 @@ async fn escalation_rules_raise_and_reassign_each_record_once_however_often_the_
         .iter()
         .find(|e| e["metric"] == "resolution")
         .expect("the resolution breach");
+    assert_eq!(resolution["escalations"][0]["rule"], 2);
     assert_eq!(resolution["escalations"][0]["status"], "applied");
     assert_eq!(resolution["escalations"][0]["assignee"], "nia");
     assert_eq!(

@@ -51,6 +51,7 @@ fn describe_calendars(doc: &mut ApiDoc) {
         .if_match()
         .ok_record::<StoredCalendar>("The calendar as replaced.")
         .created::<StoredCalendar>("The new calendar.")
+        .fails(409, "`always` is built in: it counts every minute and is not changed.")
         .add();
     doc.post("/api/v1/calendars/{code}/holidays", "importHolidays", "Import holidays from an iCalendar file")
         .tag(TAG)
@@ -61,6 +62,7 @@ fn describe_calendars(doc: &mut ApiDoc) {
         .if_match()
         .ok_record::<StoredCalendar>("The calendar with the holidays added.")
         .fails(415, "The body is not sent as text/calendar.")
+        .fails(409, "`always` is built in: it counts every minute and is not changed.")
         .add();
     doc.get("/api/v1/calendars/{code}/working-time", "getWorkingTime", "Working time between two instants")
         .tag(TAG)

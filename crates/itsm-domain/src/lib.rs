@@ -4,6 +4,7 @@ pub mod access;
 pub mod catalogue;
 pub mod closure;
 pub mod code;
+pub mod complaint;
 pub mod field;
 pub mod incident;
 pub mod knowledge;

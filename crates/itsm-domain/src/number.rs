@@ -1,4 +1,5 @@
-//! Human record numbers (INC0000001, REQ0000001, PRB0000001, CHG0000001, KE0000001, KB0000001) derived from the database id, and
+//! Human record numbers (INC0000001, REQ0000001, PRB0000001, CHG0000001, KE0000001, KB0000001,
+//! SLA0000001, CMP0000001) derived from the database id, and
 //! the parser that lets URLs use either form.
 
 use std::fmt;
@@ -16,6 +17,8 @@ pub enum RecordKind {
     Article,
     /// SLAs, OLAs and underpinning contracts: one series.
     Agreement,
+    /// Customer complaints and feedback: one series.
+    Complaint,
 }
 
 impl RecordKind {
@@ -28,6 +31,7 @@ impl RecordKind {
             Self::KnownError => "KE",
             Self::Article => "KB",
             Self::Agreement => "SLA",
+            Self::Complaint => "CMP",
         }
     }
 
@@ -40,6 +44,7 @@ impl RecordKind {
             Self::KnownError => "a known error",
             Self::Article => "a knowledge article",
             Self::Agreement => "an agreement",
+            Self::Complaint => "a complaint or feedback",
         }
     }
 

@@ -283,6 +283,12 @@ impl From<itsm_domain::problem::ProblemTransitionError> for ApiError {
     }
 }
 
+impl From<itsm_domain::complaint::ComplaintTransitionError> for ApiError {
+    fn from(error: itsm_domain::complaint::ComplaintTransitionError) -> Self {
+        Self::invalid_transition(&error, &error.allowed())
+    }
+}
+
 impl From<itsm_domain::catalogue::ServiceTransitionError> for ApiError {
     fn from(error: itsm_domain::catalogue::ServiceTransitionError) -> Self {
         Self::invalid_transition(&error, &error.allowed())

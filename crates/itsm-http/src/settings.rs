@@ -53,6 +53,9 @@ pub struct TickResponse {
     /// SLA escalations this call left undone, with why (the record resolved meanwhile, its
     /// priority already at the top).
     pub escalations_skipped: Vec<String>,
+    /// SLA escalations that failed on a fault of the store (the cause is logged); retried by
+    /// the next call.
+    pub escalations_failed: Vec<String>,
     /// More were due than one call handles: call again.
     pub remaining: bool,
 }
@@ -68,6 +71,7 @@ impl TickResponse {
             auto_closed,
             escalated: escalations.escalated,
             escalations_skipped: escalations.escalations_skipped,
+            escalations_failed: escalations.escalations_failed,
             remaining: closing_remains || escalations.remaining,
         }
     }

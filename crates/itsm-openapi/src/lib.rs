@@ -67,6 +67,11 @@ pub const COMPONENTS: &[Component] = &[
         describe: service_level::openapi::describe,
         route_table: service_level::route_table,
     },
+    Component {
+        name: "relationship",
+        describe: relationship::openapi::describe,
+        route_table: relationship::route_table,
+    },
 ];
 
 /// The document, as a value.

@@ -3,8 +3,9 @@
 //! the matrix, as for any other change, and with it the SLA target), reassigning hands the
 //! incident to the rule's group or person. Each is an ordinary change by the system, with its
 //! audit entry giving the rule and the clock that called for it; an incident no longer open,
-//! already at high urgency, already with that group, or a security incident (which stays with
-//! the security team), is left as it is, and the reason recorded with the escalation.
+//! already at high urgency or whose priority a higher urgency would not raise, already with
+//! that group, or a security incident (which stays with the security team), is left as it is,
+//! and the reason recorded with the escalation.
 
 use super::update::Changes;
 use super::{audit, closure, find};
@@ -53,6 +54,13 @@ impl Escalate for Incidents {
         changes.apply(db, &system, &mut next).await?;
         if next == current {
             return Ok(Outcome::Skipped("nothing to change".to_owned()));
+        }
+        // A higher urgency the matrix does not turn into a higher priority raises nothing.
+        if action.action == EscalationAction::RaisePriority && next.priority == current.priority {
+            return Ok(Outcome::Skipped(format!(
+                "urgency {} would leave its priority {} under the matrix",
+                next.urgency, current.priority
+            )));
         }
         next.updated_at = now.to_owned();
         if !store::save_incident(db, &next, current.version).await? {

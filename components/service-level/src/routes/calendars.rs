@@ -19,6 +19,7 @@ use itsm_domain::sla::{holidays_from_ics, minutes_text};
 use itsm_http::audit::{Change, record};
 use itsm_http::json::Items;
 use itsm_http::sla::calendar_spec::{HolidayEntry, HolidayName, stored_calendar};
+use itsm_http::sla::governing::ROUND_THE_CLOCK;
 use itsm_http::time::{format_instant, parse_instant};
 use itsm_http::{ApiError, ApiJson, Principal, QueryParams, Services, etag};
 use itsm_store::{Sql, in_transaction};
@@ -65,6 +66,7 @@ pub async fn put_calendar(
 ) -> Result<Response, ApiError> {
     let code = Code::parse(&code).map_err(|message| ApiError::bad_field("code", message))?;
     principal.require_in(WRITE, &scope())?;
+    ensure_not_built_in(code.as_str())?;
     let checked = request.check()?;
     let required = etag::if_match(&headers)?;
     let now = itsm_http::now();
@@ -154,6 +156,7 @@ pub async fn import_holidays(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     principal.require_in(WRITE, &scope())?;
+    ensure_not_built_in(&code)?;
     let media_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -298,4 +301,17 @@ fn instant(query: &QueryParams, name: &str) -> Result<DateTime<Utc>, ApiError> {
         ));
     }
     Ok(instant)
+}
+
+/// The seeded `always` calendar counts every minute: targets that never wait for office hours
+/// and the seeds' default complaint target rely on it, so nobody edits it.
+fn ensure_not_built_in(code: &str) -> Result<(), ApiError> {
+    if code == ROUND_THE_CLOCK {
+        return Err(ApiError::Conflict {
+            detail: format!(
+                "calendar {ROUND_THE_CLOCK} is built in and counts every minute; define a calendar of your own"
+            ),
+        });
+    }
+    Ok(())
 }

@@ -141,8 +141,8 @@ async fn queue_escalations(
         let reason = format!(
             "escalation rule {} of {} version {}: the {} target of {} {reached} at {}",
             rule_index + 1,
-            event.agreement,
-            event.agreement_version,
+            event.agreement.as_deref().unwrap_or_default(),
+            event.agreement_version.unwrap_or_default(),
             metric,
             minutes_text(event.target_minutes),
             event.due_at,
@@ -171,6 +171,7 @@ async fn queue_escalations(
 fn failed(answer: &mut SlaTickResponse, kind: &str, id: i64, error: &ApiError) {
     let number = match kind {
         "incident" => RecordKind::Incident.number_text(id),
+        "complaint" => RecordKind::Complaint.number_text(id),
         _ => RecordKind::Request.number_text(id),
     };
     eprintln!("the SLA tick could not read {number}: {error}");
@@ -220,8 +221,8 @@ async fn event_for(
         record_id: clock.record_id,
         record: facts.number.clone(),
         metric: clock.metric.clone(),
-        agreement: sla.agreement.clone().unwrap_or_default(),
-        agreement_version: sla.agreement_version.unwrap_or_default(),
+        agreement: sla.agreement.clone(),
+        agreement_version: sla.agreement_version,
         target_minutes: view.target_minutes,
         customer: facts.customer.clone(),
         service: facts.service.clone(),

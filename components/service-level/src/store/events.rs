@@ -20,6 +20,8 @@ pub struct Analysis {
 /// An escalation action the event queued, and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EscalationView {
+    /// The rule's position in the agreement version's `escalation_rules`, from 1.
+    pub rule: i64,
     /// `raise_priority` or `reassign`.
     pub action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,14 +43,15 @@ pub struct SlaEvent {
     pub id: i64,
     /// `warning` or `breach`.
     pub kind: String,
-    /// `incident` or `request`.
+    /// `incident`, `request` or `complaint`.
     pub record_kind: String,
     #[serde(skip)]
     pub record_id: i64,
     pub record: String,
     pub metric: String,
-    pub agreement: String,
-    pub agreement_version: i64,
+    /// `null` for a complaint under the seeds' default target (no agreement sets one).
+    pub agreement: Option<String>,
+    pub agreement_version: Option<i64>,
     pub target_minutes: i64,
     pub customer: Option<String>,
     pub service: Option<String>,
@@ -69,13 +72,13 @@ pub struct SlaEvent {
 }
 
 const COLUMNS: &str =
-    "event_id, kind, record_kind, record_id, record_number, metric, agreement, agreement_version,
+    "event_id, kind, record_kind, record_id, record_number, metric,
+    NULLIF(agreement, '') AS agreement, NULLIF(agreement_version, 0) AS agreement_version,
     target_minutes, customer, service, due_at, recipients, explanation, created_at, restricted, analysis,
-    (SELECT json_group_array(json_object('action', action, 'assignment_group', assignment_group,
-            'assignee', assignee, 'status', COALESCE(outcome, 'pending'), 'detail', detail,
-            'done_at', done_at))
-     FROM (SELECT * FROM sla_escalation x WHERE x.event_id = sla_event.event_id ORDER BY rule_index))
-        AS escalations";
+    (SELECT json_group_array(json_object('rule', rule_index + 1, 'action', action,
+            'assignment_group', assignment_group, 'assignee', assignee,
+            'status', COALESCE(outcome, 'pending'), 'detail', detail, 'done_at', done_at))
+     FROM sla_escalation x WHERE x.event_id = sla_event.event_id) AS escalations";
 
 impl SlaEvent {
     fn from_row(row: &Row<'_>) -> Result<Self, StoreError> {
@@ -97,7 +100,11 @@ impl SlaEvent {
             created_at: row.get("created_at")?,
             restricted: row.get("restricted")?,
             analysis: row.json_opt("analysis")?,
-            escalations: row.json("escalations")?,
+            escalations: {
+                let mut queued: Vec<EscalationView> = row.json("escalations")?;
+                queued.sort_by_key(|e| e.rule);
+                queued
+            },
         })
     }
 }
@@ -116,8 +123,8 @@ pub async fn insert_event(db: &impl Sql, e: &SlaEvent) -> Result<Option<i64>, St
                 e.record_id.into(),
                 e.record.as_str().into(),
                 e.metric.as_str().into(),
-                e.agreement.as_str().into(),
-                e.agreement_version.into(),
+                e.agreement.as_deref().unwrap_or_default().into(),
+                e.agreement_version.unwrap_or_default().into(),
                 e.target_minutes.into(),
                 e.customer.as_deref().into(),
                 e.service.as_deref().into(),
@@ -294,6 +301,11 @@ pub async fn stale_records(db: &impl Sql, limit: u32) -> Result<Vec<(String, i64
              LEFT JOIN sla_record m ON m.record_kind = 'request' AND m.record_id = r.request_id
              WHERE r.state NOT IN ('closed', 'rejected', 'cancelled')
                AND (m.computed_at IS NULL OR m.computed_at < (SELECT at FROM changed))
+             UNION ALL
+             SELECT 'complaint', c.complaint_id FROM complaint c
+             LEFT JOIN sla_record m ON m.record_kind = 'complaint' AND m.record_id = c.complaint_id
+             WHERE c.state NOT IN ('closed', 'withdrawn')
+               AND (m.computed_at IS NULL OR m.computed_at < (SELECT at FROM changed))
              LIMIT ?",
             &[i64::from(limit).into()],
         )
@@ -358,6 +370,7 @@ pub async fn assignee_of(
     let sql = match record_kind {
         "incident" => "SELECT assignee FROM incident WHERE incident_id = ?",
         "request" => "SELECT assignee FROM service_request WHERE request_id = ?",
+        "complaint" => "SELECT assignee FROM complaint WHERE complaint_id = ?",
         _ => return Ok(None),
     };
     let rows = db.query(sql, &[id.into()]).await?;
@@ -371,7 +384,8 @@ pub async fn assignee_of(
 /// grouped by agreement, service and customer.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct ComplianceRow {
-    pub agreement: String,
+    /// `null` for complaints under the seeds' default target (no agreement sets one).
+    pub agreement: Option<String>,
     pub service: Option<String>,
     pub customer: Option<String>,
     pub metric: String,
@@ -402,7 +416,7 @@ pub async fn compliance(
     let rows = db
         .query(
             &format!(
-                "SELECT agreement, service, customer, metric,
+                "SELECT NULLIF(agreement, '') AS agreement, service, customer, metric,
                         SUM(CASE WHEN standing = 'met' THEN 1 ELSE 0 END) AS met,
                         SUM(CASE WHEN standing = 'breached' THEN 1 ELSE 0 END) AS breached
                  FROM sla_clock {}

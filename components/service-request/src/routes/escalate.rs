@@ -88,21 +88,27 @@ async fn change(
         },
         EscalationAction::Reassign => match (&action.assignee, &action.assignment_group) {
             (Some(assignee), group) => {
-                if request.assignee.as_deref() == Some(assignee.as_str()) {
+                let same_person = request.assignee.as_deref() == Some(assignee.as_str());
+                let same_group = group
+                    .as_ref()
+                    .is_none_or(|g| request.assignment_group.as_deref() == Some(g.as_str()));
+                if same_person && same_group {
                     return Ok(Err(format!("it is already assigned to {assignee}")));
                 }
-                let Ok(state) = next_request_state(request.state, RequestAction::Assign) else {
-                    return Ok(Err(format!(
-                        "a request {} cannot be assigned",
-                        request.state.as_str().replace('_', " ")
-                    )));
-                };
-                ensure_worker(db, assignee, &scopes_of(request), "assignee", now).await?;
-                if request.assignee.is_some() {
-                    request.reassignment_count += 1;
+                if !same_person {
+                    let Ok(state) = next_request_state(request.state, RequestAction::Assign) else {
+                        return Ok(Err(format!(
+                            "a request {} cannot be assigned",
+                            request.state.as_str().replace('_', " ")
+                        )));
+                    };
+                    ensure_worker(db, assignee, &scopes_of(request), "assignee", now).await?;
+                    if request.assignee.is_some() {
+                        request.reassignment_count += 1;
+                    }
+                    request.assignee = Some(assignee.clone());
+                    request.state = state;
                 }
-                request.assignee = Some(assignee.clone());
-                request.state = state;
                 if let Some(group) = group {
                     request.assignment_group = Some(group.clone());
                 }

@@ -557,6 +557,51 @@ pub static AUTHORITIES: &[AuthorityDef] = &[
         source: "[000] handling authority",
         holders: &[Role::ServiceDesk, Role::Practitioner],
     },
+    AuthorityDef {
+        name: names::COMPLAINT_READ,
+        process: Process::BusinessRelationship,
+        description: "Read customer complaints and feedback; a customer contact only its own organisation's.",
+        source: "[002 §4.3, §7.1][004-9 Art. 10] (holders inferred)",
+        holders: &[
+            Role::ProcessOwner,
+            Role::ProcessManager,
+            Role::ServiceDesk,
+            Role::Slm,
+            Role::Sales,
+            Role::SmManager,
+            Role::ServiceDeptManager,
+            Role::InternalAuditor,
+            Role::ExternalAuditor,
+            Role::Customer,
+        ],
+    },
+    AuthorityDef {
+        name: names::COMPLAINT_CREATE,
+        process: Process::BusinessRelationship,
+        description: "Record a complaint or feedback: the hotline for a caller, a customer contact for itself.",
+        source: "[004-1 §3.1] hotline accepts complaints; [004-9 Art. 9–10]",
+        holders: &[
+            Role::ServiceDesk,
+            Role::Slm,
+            Role::Sales,
+            Role::ServiceDeptManager,
+            Role::Customer,
+        ],
+    },
+    AuthorityDef {
+        name: names::COMPLAINT_HANDLE,
+        process: Process::BusinessRelationship,
+        description: "Respond to complaints and feedback and give the customer the handling result.",
+        source: "[002 §4.3.2, §6.1] customer success; [004-1 §3.1] hotline replies with results",
+        holders: &[
+            Role::ProcessOwner,
+            Role::ProcessManager,
+            Role::ServiceDesk,
+            Role::Slm,
+            Role::Sales,
+            Role::ServiceDeptManager,
+        ],
+    },
 ];
 
 pub fn authority(name: &str) -> Option<&'static AuthorityDef> {
@@ -623,6 +668,9 @@ pub mod names {
     pub const REQUEST_READ: &str = "request.read";
     pub const REQUEST_CREATE: &str = "request.create";
     pub const REQUEST_WRITE: &str = "request.write";
+    pub const COMPLAINT_READ: &str = "complaint.read";
+    pub const COMPLAINT_CREATE: &str = "complaint.create";
+    pub const COMPLAINT_HANDLE: &str = "complaint.handle";
 
     /// Every name above, in table order.
     pub const ALL: &[&str] = &[
@@ -684,6 +732,9 @@ pub mod names {
         REQUEST_READ,
         REQUEST_CREATE,
         REQUEST_WRITE,
+        COMPLAINT_READ,
+        COMPLAINT_CREATE,
+        COMPLAINT_HANDLE,
     ];
 }
 

@@ -4,7 +4,7 @@
 //! (the record, its audit trail, the agreement versions, the calendar and the clock policy) at
 //! the moment of reading, so nothing drifts and no daemon keeps it up to date.
 
-use super::governing::governing;
+use super::governing::{complaint_default, governing};
 use super::policy::clock_policies;
 use crate::ApiError;
 use crate::time::format_instant;
@@ -119,7 +119,8 @@ pub struct ClockView {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct RecordSla {
     pub record: String,
-    /// Whether an agreement governs the record.
+    /// Whether a target governs the record: an agreement's, or for complaints and feedback
+    /// the seeds' default (then `agreement` is `null`).
     pub applies: bool,
     /// Why this agreement and target apply, or why none does.
     pub reason: String,
@@ -152,6 +153,9 @@ pub async fn record_sla(db: &impl Sql, facts: &RecordFacts) -> Result<RecordSla,
     let policy_configured = !policies.is_empty();
     let governing = match governing(db, &subject, logged_at).await? {
         Ok(governing) => governing,
+        Err(reason) if facts.record == TargetRecord::Complaint => {
+            complaint_default(db, &reason).await?
+        }
         Err(reason) => {
             return Ok(RecordSla {
                 record: facts.number.clone(),
@@ -168,7 +172,11 @@ pub async fn record_sla(db: &impl Sql, facts: &RecordFacts) -> Result<RecordSla,
         }
     };
     let states = settled_states(facts)?;
-    let name = format!("{} version {}", governing.agreement, governing.version);
+    let name = if governing.is_agreed() {
+        format!("{} version {}", governing.agreement, governing.version)
+    } else {
+        "the seeds' default (002 §4.3.2)".to_owned()
+    };
     let covers = governing.target.describe();
     let named = Governing {
         agreement: &name,
@@ -219,8 +227,9 @@ pub async fn record_sla(db: &impl Sql, facts: &RecordFacts) -> Result<RecordSla,
     }
     // Customers learn which agreement governs their record, not which others exist or what
     // an agreement made with several customers is called.
-    let (reason, title) = if facts.staff {
-        (governing.reason, Some(governing.title))
+    let agreed = governing.is_agreed();
+    let (reason, title) = if facts.staff || !agreed {
+        (governing.reason, agreed.then_some(governing.title))
     } else {
         (format!("{name} governs this record."), None)
     };
@@ -228,8 +237,8 @@ pub async fn record_sla(db: &impl Sql, facts: &RecordFacts) -> Result<RecordSla,
         record: facts.number.clone(),
         applies: true,
         reason,
-        agreement: Some(governing.agreement),
-        agreement_version: Some(governing.version),
+        agreement: agreed.then_some(governing.agreement),
+        agreement_version: agreed.then_some(governing.version),
         agreement_title: title,
         target: Some(governing.target),
         calendar: Some(governing.calendar_code),

@@ -38,7 +38,10 @@ pub struct EscalationReport {
     pub escalated: Vec<String>,
     /// Actions not carried out, with why (a resolved record, a priority already at the top).
     pub escalations_skipped: Vec<String>,
-    /// More were queued than one call handles, or one waits for the next call.
+    /// Records whose action failed on a fault of the store (the cause is logged); retried next
+    /// call.
+    pub escalations_failed: Vec<String>,
+    /// More were queued than one call handles.
     pub remaining: bool,
 }
 
@@ -196,7 +199,7 @@ pub async fn carry_out(
             Ok(None) => {}
             Err(fault) => {
                 eprintln!("the escalation of {number} waits for the next tick: {fault}");
-                report.remaining = true;
+                report.escalations_failed.push(number.clone());
             }
         }
     }

@@ -10,8 +10,7 @@ use itsm_domain::incident::Priority;
 use itsm_domain::sla::TargetRecord;
 use itsm_store::{Row, Sql};
 
-/// The facts of record `id` of `kind`, as of `now`; `None` when there is no such record (or
-/// the kind has no records yet). `staff` says whether the reader may see other agreements.
+/// The facts of record `id` of `kind`, as of `now`; `None` when there is no such record. `staff` says whether the reader may see other agreements.
 pub async fn facts_of(
     db: &impl Sql,
     kind: TargetRecord,
@@ -34,7 +33,13 @@ pub async fn facts_of(
             "service_request",
             RecordKind::Request,
         ),
-        TargetRecord::Complaint => return Ok(None),
+        TargetRecord::Complaint => (
+            "SELECT created_at, customer, service, NULL AS priority, NULL AS entry, state,
+                    NULL AS closure, closed_at, NULL AS auto_close_at
+             FROM complaint WHERE complaint_id = ?",
+            "complaint",
+            RecordKind::Complaint,
+        ),
     };
     let rows = db.query(sql, &[id.into()]).await?;
     let Some(row) = rows.first() else {
@@ -47,7 +52,7 @@ pub async fn facts_of(
         logged_at: row.get("created_at")?,
         customer: row.get("customer")?,
         service: row.get("service")?,
-        priority: Some(row.parsed("priority", Priority::parse)?),
+        priority: row.parsed_opt("priority", Priority::parse)?,
         entry: row.get("entry")?,
         closed_itself_at: closed_itself_at(&row, now)?,
         id,

@@ -7,12 +7,18 @@ use super::calendar_spec::{CalendarSpec, stored_calendar};
 use crate::ApiError;
 use chrono::{DateTime, NaiveDate, Utc};
 use itsm_domain::RecordKind;
+use itsm_domain::complaint::{DEFAULT_RESPONSE_MINUTES, DEFAULT_RESULT_MINUTES};
 use itsm_domain::sla::{
-    BusinessCalendar, Candidate, DEFAULT_WARN_AT_PERCENT, Subject, Target, ZoneRules, choose,
+    BusinessCalendar, Candidate, DEFAULT_WARN_AT_PERCENT, Subject, Target, TargetRecord, ZoneRules,
+    choose,
 };
 use itsm_store::Sql;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+/// The calendar the migrations seed, counting every minute; the service level process refuses
+/// to change it.
+pub const ROUND_THE_CLOCK: &str = "always";
 
 /// What the choice reads of a version's terms; the service level process writes the whole.
 #[derive(Debug, Deserialize)]
@@ -47,6 +53,13 @@ pub struct GoverningTarget {
     pub warn_at_percent: u8,
     /// Why this agreement and target, in a sentence.
     pub reason: String,
+}
+
+impl GoverningTarget {
+    /// Whether an agreement sets the target, rather than the seeds' default for complaints.
+    pub fn is_agreed(&self) -> bool {
+        !self.agreement.is_empty()
+    }
 }
 
 /// A business calendar by code, checked; `None` when there is no such calendar.
@@ -172,6 +185,35 @@ pub async fn governing(
         calendar,
         reason: choice.reason,
     }))
+}
+
+/// The seeds' target for complaints and feedback where no agreement in force sets one: a
+/// response within 24 hours and a result within 72, counted round the clock [002 §4.3.2]. No
+/// agreement governs it, so its `agreement` is empty (see [`GoverningTarget::is_agreed`]).
+pub async fn complaint_default(db: &impl Sql, why_none: &str) -> Result<GoverningTarget, ApiError> {
+    let calendar = load_business_calendar(db, ROUND_THE_CLOCK)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("calendar {ROUND_THE_CLOCK} is gone")))?;
+    Ok(GoverningTarget {
+        agreement: String::new(),
+        version: 0,
+        title: serde_json::Value::Null,
+        target: Target {
+            record: TargetRecord::Complaint,
+            priority: None,
+            entry: None,
+            response_minutes: Some(DEFAULT_RESPONSE_MINUTES),
+            resolution_minutes: Some(DEFAULT_RESULT_MINUTES),
+            warn_at_percent: None,
+            calendar: Some(ROUND_THE_CLOCK.to_owned()),
+        },
+        calendar_code: ROUND_THE_CLOCK.to_owned(),
+        calendar,
+        warn_at_percent: DEFAULT_WARN_AT_PERCENT,
+        reason: format!(
+            "{why_none} The seeds' default applies: a response within 24 hours and a result within 72, counted round the clock (seed 002 §4.3.2)."
+        ),
+    })
 }
 
 /// The record asked about, in words: "high-priority incidents of customer acme and service mail".

@@ -38,9 +38,12 @@ async fn store(
         &[kind.into(), id.into(), now.into()],
     )
     .await?;
-    let (Some(agreement), Some(version)) = (&sla.agreement, sla.agreement_version) else {
+    if !sla.applies {
         return Ok(sla);
-    };
+    }
+    // The seeds' default for complaints is stored under no agreement: "" and version 0.
+    let agreement = sla.agreement.clone().unwrap_or_default();
+    let version = sla.agreement_version.unwrap_or(0);
     for clock in &sla.clocks {
         db.execute(
             "INSERT INTO sla_clock (record_kind, record_id, metric, record_number, agreement, agreement_version,

@@ -1,0 +1,27 @@
+//! Business relationship management as a Spin component (ISO/IEC 20000-1 §8.3.2; requirements
+//! §2.16, §2.18 and §7.16). For now, customer complaints and feedback: collected from every
+//! channel, recorded, answered and resolved with a result given back to the customer, each with
+//! the SLA clocks of a complaint (the seeds' 24 hours to a response and 72 to the result unless
+//! an agreement sets targets for complaints). This file is the route table; handlers are in
+//! `routes/`, SQL in `store.rs`, wire shapes in `wire.rs`, the OpenAPI part in `openapi.rs`.
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod openapi;
+mod routes;
+mod store;
+mod wire;
+
+use itsm_http::RouteTable;
+use routes::{create, lifecycle, read, sla};
+
+/// The component's routes, before the shared conventions are applied.
+pub fn route_table() -> RouteTable {
+    RouteTable::new()
+        .post("/api/v1/complaints", create::create_complaint)
+        .get("/api/v1/complaints", read::list)
+        .get("/api/v1/complaints/{id}", read::get_complaint)
+        .get("/api/v1/complaints/{id}/sla", sla::get_sla)
+        .post("/api/v1/complaints/{id}/{action}", lifecycle::act)
+}
+
+itsm_http::component_entry!();

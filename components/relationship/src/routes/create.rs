@@ -1,0 +1,187 @@
+//! `POST /api/v1/complaints`: records a complaint or feedback as received, from any channel: the
+//! hotline for a caller [004-1 §3.1], or a customer contact for itself through the product
+//! [004-9 Art. 9]. Its clocks start at once (see `GET …/{id}/sla`).
+
+use super::{CREATE, refresh_clocks, respond, scopes_for};
+use crate::store::{Complaint, insert_complaint};
+use crate::wire::{ComplaintView, NewComplaintRequest};
+use axum::extract::{Extension, State};
+use axum::response::Response;
+use http::StatusCode;
+use itsm_domain::RecordKind;
+use itsm_domain::access::names::INCIDENT_SECURITY;
+use itsm_domain::access::{Role, Scope, holds_role};
+use itsm_domain::complaint::{ComplaintKind, ComplaintState};
+use itsm_domain::incident::Channel;
+use itsm_http::audit::{Change, record};
+use itsm_http::auth::grants_of;
+use itsm_http::references::{ensure_customer_exists, ensure_service_open};
+use itsm_http::{ApiError, ApiJson, Principal, Services};
+use itsm_store::{Sql, in_transaction};
+
+/// The kinds of record a complaint may be about, and how to read who may name each: its
+/// customer and, for incidents, the security mark and its parties.
+const ABOUT: &[(RecordKind, &str)] = &[
+    (
+        RecordKind::Incident,
+        "SELECT customer, security, created_by, caller FROM incident WHERE incident_id = ?",
+    ),
+    (
+        RecordKind::Request,
+        "SELECT customer, 0 AS security, NULL AS created_by, NULL AS caller
+         FROM service_request WHERE request_id = ?",
+    ),
+    (
+        RecordKind::Problem,
+        "SELECT customer, 0 AS security, NULL AS created_by, NULL AS caller
+         FROM problem WHERE problem_id = ?",
+    ),
+    (
+        RecordKind::Agreement,
+        "SELECT NULL AS customer, 0 AS security, NULL AS created_by, NULL AS caller
+         FROM service_agreement WHERE agreement_id = ?",
+    ),
+];
+
+pub async fn create_complaint(
+    State(services): State<Services>,
+    Extension(principal): Extension<Principal>,
+    ApiJson(request): ApiJson<NewComplaintRequest>,
+) -> Result<Response, ApiError> {
+    let customer = principal.customer_for(CREATE, request.customer.as_ref().map(|c| c.as_str()))?;
+    let service = request.service.as_ref().map(|s| s.as_str().to_owned());
+    principal.require_in(CREATE, &scopes_for(customer.as_deref(), service.as_deref()))?;
+    let now = itsm_http::now();
+    in_transaction(&*services.db, async |db| {
+        if let Some(code) = &customer {
+            ensure_customer_exists(db, code, "customer").await?;
+        }
+        if let Some(code) = &service {
+            ensure_service_open(db, code, "service").await?;
+        }
+        let complainant = complainant(db, &principal, &request, customer.as_deref(), &now).await?;
+        let about = match &request.about {
+            Some(text) => Some(about(db, &principal, text).await?),
+            None => None,
+        };
+        let mut complaint = Complaint {
+            id: 0,
+            kind: request.kind.unwrap_or(ComplaintKind::Complaint),
+            subject: request.subject.as_str().to_owned(),
+            content: request.content.as_str().to_owned(),
+            channel: request.channel.unwrap_or(Channel::Web),
+            complainant: complainant.clone(),
+            contact_details: request
+                .contact_details
+                .as_ref()
+                .map(|c| c.as_str().to_owned()),
+            customer: customer.clone(),
+            service: service.clone(),
+            about,
+            state: ComplaintState::Received,
+            assignee: None,
+            response: None,
+            responded_at: None,
+            result: None,
+            finding: None,
+            resolved_at: None,
+            closed_at: None,
+            withdraw_reason: None,
+            reopen_count: 0,
+            version: 1,
+            created_by: principal.user.clone(),
+            created_at: now.clone(),
+            updated_at: now.clone(),
+        };
+        complaint.id = insert_complaint(db, &complaint).await?;
+        let change = Change::created("complaint", complaint.id, &ComplaintView::new(&complaint));
+        record(db, &principal, &change, &now).await?;
+        refresh_clocks(db, complaint.id, &now).await?;
+        Ok(respond(&complaint, StatusCode::CREATED))
+    })
+    .await
+}
+
+/// Who brought it: as named, or the caller. A customer contact brings only their own; a
+/// complainant named by the hotline must be an active user and, if they are some customer's
+/// contact, a contact of this complaint's customer, since they will read it and answer its
+/// result.
+async fn complainant(
+    db: &impl Sql,
+    principal: &Principal,
+    request: &NewComplaintRequest,
+    customer: Option<&str>,
+    now: &str,
+) -> Result<String, ApiError> {
+    let Some(name) = request.complainant.as_ref().map(|c| c.as_str()) else {
+        return Ok(principal.user.clone());
+    };
+    if name == principal.user {
+        return Ok(name.to_owned());
+    }
+    if principal.visible_customers(CREATE)?.is_some() {
+        return Err(ApiError::invalid_field(
+            "complainant",
+            "a customer contact brings their own complaints; leave complainant out",
+        ));
+    }
+    let grants = grants_of(db, name, now).await?.ok_or_else(|| {
+        ApiError::invalid_field("complainant", format!("there is no active user {name}"))
+    })?;
+    let a_contact = grants.iter().any(|g| g.role == Role::Customer);
+    let of_this_customer =
+        customer.is_some_and(|c| holds_role(&grants, Role::Customer, &[Scope::customer(c)]));
+    if a_contact && !of_this_customer {
+        return Err(ApiError::invalid_field(
+            "complainant",
+            match customer {
+                Some(c) => format!("{name} is not a contact of customer {c}"),
+                None => format!("{name} is a customer contact: name their customer"),
+            },
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// The record a complaint is about, as its number: one that exists and that the caller may
+/// name. A customer contact names only records of their own organisation (never an agreement,
+/// whose existence customers are not told); a security incident is named only by the security
+/// team and its parties. Anything else reads as not there, so nothing is learnt by trying.
+async fn about(db: &impl Sql, principal: &Principal, text: &str) -> Result<String, ApiError> {
+    let prefixed = |kind: RecordKind| {
+        text.get(..kind.prefix().len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(kind.prefix()))
+    };
+    let Some((kind, sql)) = ABOUT.iter().find(|(kind, _)| prefixed(*kind)) else {
+        return Err(ApiError::invalid_field(
+            "about",
+            "must be a record number such as INC0000042, REQ0000007, PRB0000003 or SLA0000001",
+        ));
+    };
+    let id = kind
+        .parse_ref(text)
+        .map_err(|m| ApiError::invalid_field("about", m))?;
+    let number = kind.number_text(id);
+    let rows = db.query(sql, &[id.into()]).await?;
+    let nameable = match rows.first() {
+        None => false,
+        Some(row) => {
+            let customer: Option<String> = row.get("customer")?;
+            let security: bool = row.get("security")?;
+            let party = [row.get::<Option<String>>("created_by")?, row.get("caller")?]
+                .contains(&Some(principal.user.clone()));
+            let customer_seen = match principal.visible_customers(CREATE)? {
+                None => true,
+                Some(own) => customer.is_some_and(|c| own.contains(&c)),
+            };
+            customer_seen && (!security || party || principal.may(INCIDENT_SECURITY, &[]))
+        }
+    };
+    if !nameable {
+        return Err(ApiError::invalid_field(
+            "about",
+            format!("there is no {number} you may name"),
+        ));
+    }
+    Ok(number)
+}
