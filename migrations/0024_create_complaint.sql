@@ -7,11 +7,11 @@ CREATE TABLE IF NOT EXISTS complaint (
     kind TEXT NOT NULL CHECK (kind IN ('complaint', 'feedback')),
     subject TEXT NOT NULL,
     content TEXT NOT NULL,
-    channel TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('phone', 'email', 'web', 'chat', 'monitoring', 'walk_in', 'api')),
     complainant TEXT NOT NULL,          -- the user who brought it (a caller, a customer contact)
     contact_details TEXT,               -- how to reach them, when not through the product
-    customer TEXT,
-    service TEXT,
+    customer TEXT REFERENCES customer (code),
+    service TEXT REFERENCES service (code),
     about TEXT,                         -- the record it is about: INC0000042, REQ0000007, SLA0000001
     state TEXT NOT NULL CHECK (state IN ('received', 'responded', 'resolved', 'closed', 'withdrawn')),
     assignee TEXT,

@@ -292,6 +292,40 @@ async fn complaints_are_answered_and_resolved_on_the_seeds_clocks_and_seen_only_
     )
     .await;
     assert_eq!(refused["allowed_actions"], json!([]));
+    // A colleague without complaint.read, named as complainant by the hotline, finds theirs
+    // and nothing else.
+    let pat = app.user_with("pat", &[("practitioner", None)]).await;
+    let internal = json!({"subject": "Desk phones unanswered", "content": "Nobody picked up.", "complainant": "pat", "channel": "phone"});
+    let pats = json_with(
+        app.post_as(&desk, "/api/v1/complaints", &internal).await,
+        201,
+    )
+    .await;
+    assert_eq!(
+        numbers(&read(&app, &pat, "/api/v1/complaints").await),
+        [pats["number"].as_str().expect("number")]
+    );
+    problem(
+        app.get_as(&pat, &format!("/api/v1/complaints/{first}"))
+            .await,
+        404,
+    )
+    .await;
+    // Another contact of the same customer reads the feedback but does not answer for it.
+    let cat = app
+        .user_with("cat", &[("customer", Some("customer:acme"))])
+        .await;
+    read(&app, &cat, &format!("/api/v1/complaints/{second}")).await;
+    problem(
+        app.post_as(
+            &cat,
+            &format!("/api/v1/complaints/{second}/withdraw"),
+            &json!({"reason": "Not mine to withdraw"}),
+        )
+        .await,
+        403,
+    )
+    .await;
     // The feedback is taken back by the customer who brought it.
     let withdrawn = act(
         &app,
@@ -316,8 +350,8 @@ async fn complaints_are_answered_and_resolved_on_the_seeds_clocks_and_seen_only_
         .collect();
     assert_eq!(
         actions.len(),
-        8,
-        "two creations, respond, resolve, reopen, resolve, close, withdraw: {actions:?}"
+        9,
+        "three creations, respond, resolve, reopen, resolve, close, withdraw: {actions:?}"
     );
 }
 

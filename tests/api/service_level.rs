@@ -699,16 +699,16 @@ async fn the_most_specific_agreement_in_force_governs_and_says_why() {
     );
     let elsewhere = ask("record=incident&customer=globex&service=lan-om&priority=low").await;
     assert_eq!(elsewhere["agreement"], general.as_str());
+    // No agreement sets a complaint target: the seeds' default governs, under no agreement.
     let complaint = ask("record=complaint&customer=acme&service=network-om").await;
-    assert_eq!(complaint["applies"], false);
     assert_eq!(
-        complaint["reason"]
-            .as_str()
-            .expect("reason")
-            .split(" on ")
-            .next(),
-        Some("No agreement in force")
+        (&complaint["applies"], &complaint["agreement"]),
+        (&json!(true), &Value::Null)
     );
+    assert_eq!(complaint["target"]["response_minutes"], 1440);
+    let reason = complaint["reason"].as_str().expect("reason");
+    assert!(reason.starts_with("No agreement in force"), "{reason}");
+    assert!(reason.contains("The seeds' default applies"), "{reason}");
     let before =
         ask("record=incident&customer=acme&service=network-om&at=2020-01-01T00:00:00Z").await;
     assert_eq!(before["applies"], false);

@@ -40,6 +40,12 @@ async fn escalation_rules_raise_and_reassign_each_record_once_however_often_the_
     let slow = log_incident(&app, &desk, moderate).await;
     act(&app, &desk, &slow, "assign", json!({"assignee": "desk"})).await;
     let urgent = log_incident(&app, &desk, serde_json::from_str(ACME).expect("json")).await;
+    // Low impact and low urgency: low priority, which a higher urgency leaves low under the
+    // matrix.
+    let mut low: Value = serde_json::from_str(ACME).expect("json");
+    low["impact"] = json!("low");
+    low["urgency"] = json!("low");
+    let steady = log_incident(&app, &desk, low).await;
     let contact = app
         .user_with("cy", &[("customer", Some("customer:acme"))])
         .await;
@@ -67,28 +73,42 @@ async fn escalation_rules_raise_and_reassign_each_record_once_however_often_the_
         [format!("{urgent}: its urgency is already high")]
     );
 
-    // 10:30: the moderate incident's response clock is at 75 % of 2 h. The warning raises its
-    // urgency, and through the matrix its priority, once, even with three incident ticks at
-    // once.
+    // 10:30: the moderate and the low incidents' response clocks are at 75 % of 2 h. The
+    // warning raises the moderate one's urgency, and through the matrix its priority, once, even
+    // with three incident ticks at once; the low one's priority would not move, so it is left.
     app.set_time("2027-01-11T10:30:00Z");
     let sla = tick(&app, "slas").await;
+    let mut queued = texts(&sla["escalations_queued"]);
+    queued.sort();
     assert_eq!(
-        texts(&sla["escalations_queued"]),
-        [format!("{slow} warning: raise priority")]
+        queued,
+        [
+            format!("{slow} warning: raise priority"),
+            format!("{steady} warning: raise priority"),
+        ]
     );
     let (a, b, c) = tokio::join!(
         tick(&app, "incidents"),
         tick(&app, "incidents"),
         tick(&app, "incidents")
     );
-    let escalated: Vec<String> = [a, b, c]
-        .iter()
-        .flat_map(|answer| texts(&answer["escalated"]))
-        .collect();
+    let answers = [a, b, c];
+    let all = |list: &str| -> Vec<String> {
+        answers
+            .iter()
+            .flat_map(|answer| texts(&answer[list]))
+            .collect()
+    };
     assert_eq!(
-        escalated,
+        all("escalated"),
         [format!(
             "{slow}: urgency medium → high, priority moderate → high"
+        )]
+    );
+    assert_eq!(
+        all("escalations_skipped"),
+        [format!(
+            "{steady}: urgency medium would leave its priority low under the matrix"
         )]
     );
     let raised = record(&app, &desk, &format!("/api/v1/incidents/{slow}")).await;
@@ -180,7 +200,8 @@ async fn escalation_rules_raise_and_reassign_each_record_once_however_often_the_
 
     // Tuesday 17:00: the request's fulfilment clock (16 working hours) passed its warning
     // (Tuesday 12:30) and its target (16:30). The warning returns it to desktop-l2's queue, the
-    // breach raises its priority; the request tick does both, once.
+    // breach raises its priority; the request tick does both, once. The low-priority incident's
+    // resolution (16 working hours too) is breached as well and goes to network-l2 / nia.
     app.set_time("2027-01-12T17:00:00Z");
     let sla = tick(&app, "slas").await;
     let mut queued = texts(&sla["escalations_queued"]);
@@ -188,6 +209,7 @@ async fn escalation_rules_raise_and_reassign_each_record_once_however_often_the_
     assert_eq!(
         queued,
         [
+            format!("{steady} breach: reassign to network-l2 / nia"),
             format!("{request} breach: raise priority"),
             format!("{request} warning: reassign to desktop-l2"),
         ]

@@ -232,11 +232,20 @@ mod tests {
 
     const NOW: &str = "2027-01-11T09:00:00.000Z";
 
+    /// A migrated in-memory database with customers acme and globex (complaints name them).
     async fn db() -> NativeDb {
         let db = NativeDb::in_memory().expect("db");
         itsm_store::apply_migrations(&db, NOW)
             .await
             .expect("migrations");
+        for code in ["acme", "globex"] {
+            db.execute(
+                "INSERT INTO customer (code, name, created_at, created_by, updated_at) VALUES (?, ?, ?, 'x', ?)",
+                &[code.into(), code.into(), NOW.into(), NOW.into()],
+            )
+            .await
+            .expect("customer");
+        }
         db
     }
 

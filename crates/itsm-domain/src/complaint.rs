@@ -172,8 +172,8 @@ mod tests {
 
     #[test]
     fn the_defaults_are_the_seeds_hours() {
-        assert_eq!(DEFAULT_RESPONSE_MINUTES / 60, 24);
-        assert_eq!(DEFAULT_RESULT_MINUTES / 60, 72);
+        assert_eq!(DEFAULT_RESPONSE_MINUTES, 1440, "24 hours");
+        assert_eq!(DEFAULT_RESULT_MINUTES, 4320, "72 hours");
     }
 
     #[test]

@@ -9,8 +9,7 @@ use axum::extract::{Extension, State};
 use axum::response::Response;
 use http::StatusCode;
 use itsm_domain::RecordKind;
-use itsm_domain::access::names::INCIDENT_SECURITY;
-use itsm_domain::access::{Role, Scope, holds_role};
+use itsm_domain::access::{Process, Role, Scope, holds_role, names};
 use itsm_domain::complaint::{ComplaintKind, ComplaintState};
 use itsm_domain::incident::Channel;
 use itsm_http::audit::{Change, record};
@@ -19,28 +18,47 @@ use itsm_http::references::{ensure_customer_exists, ensure_service_open};
 use itsm_http::{ApiError, ApiJson, Principal, Services};
 use itsm_store::{Sql, in_transaction};
 
-/// The kinds of record a complaint may be about, and how to read who may name each: its
-/// customer and, for incidents, the security mark and its parties.
-const ABOUT: &[(RecordKind, &str)] = &[
-    (
-        RecordKind::Incident,
-        "SELECT customer, security, created_by, caller FROM incident WHERE incident_id = ?",
-    ),
-    (
-        RecordKind::Request,
-        "SELECT customer, 0 AS security, NULL AS created_by, NULL AS caller
-         FROM service_request WHERE request_id = ?",
-    ),
-    (
-        RecordKind::Problem,
-        "SELECT customer, 0 AS security, NULL AS created_by, NULL AS caller
-         FROM problem WHERE problem_id = ?",
-    ),
-    (
-        RecordKind::Agreement,
-        "SELECT NULL AS customer, 0 AS security, NULL AS created_by, NULL AS caller
-         FROM service_agreement WHERE agreement_id = ?",
-    ),
+/// A kind of record a complaint may be about: who may read it, in which process, and how to
+/// read its customer, service, security mark and parties.
+struct Readable {
+    kind: RecordKind,
+    authority: &'static str,
+    process: Process,
+    sql: &'static str,
+}
+
+const ABOUT: &[Readable] = &[
+    Readable {
+        kind: RecordKind::Incident,
+        authority: names::INCIDENT_READ,
+        process: Process::Incident,
+        sql: "SELECT customer, service, security, created_by AS party, caller AS other_party
+              FROM incident WHERE incident_id = ?",
+    },
+    Readable {
+        kind: RecordKind::Request,
+        authority: names::REQUEST_READ,
+        process: Process::ServiceRequest,
+        sql: "SELECT customer, service_code AS service, 0 AS security, requested_by AS party,
+                     requested_for AS other_party
+              FROM service_request WHERE request_id = ?",
+    },
+    Readable {
+        kind: RecordKind::Problem,
+        authority: names::PROBLEM_READ,
+        process: Process::Problem,
+        sql: "SELECT customer, service_code AS service, 0 AS security, NULL AS party,
+                     NULL AS other_party
+              FROM problem WHERE problem_id = ?",
+    },
+    Readable {
+        kind: RecordKind::Agreement,
+        authority: names::SLA_READ,
+        process: Process::ServiceLevel,
+        sql: "SELECT NULL AS customer, NULL AS service, 0 AS security, NULL AS party,
+                     NULL AS other_party
+              FROM service_agreement WHERE agreement_id = ?",
+    },
 ];
 
 pub async fn create_complaint(
@@ -144,40 +162,48 @@ async fn complainant(
 }
 
 /// The record a complaint is about, as its number: one that exists and that the caller may
-/// name. A customer contact names only records of their own organisation (never an agreement,
-/// whose existence customers are not told); a security incident is named only by the security
-/// team and its parties. Anything else reads as not there, so nothing is learnt by trying.
+/// read (by its process's read authority for its customer and service, or as its reporter,
+/// caller, orderer or recipient; a security incident only by the security team and its
+/// parties). Anything else reads as not there, so nothing is learnt by trying.
 async fn about(db: &impl Sql, principal: &Principal, text: &str) -> Result<String, ApiError> {
     let prefixed = |kind: RecordKind| {
         text.get(..kind.prefix().len())
             .is_some_and(|p| p.eq_ignore_ascii_case(kind.prefix()))
     };
-    let Some((kind, sql)) = ABOUT.iter().find(|(kind, _)| prefixed(*kind)) else {
+    let Some(readable) = ABOUT.iter().find(|r| prefixed(r.kind)) else {
         return Err(ApiError::invalid_field(
             "about",
             "must be a record number such as INC0000042, REQ0000007, PRB0000003 or SLA0000001",
         ));
     };
-    let id = kind
+    let id = readable
+        .kind
         .parse_ref(text)
         .map_err(|m| ApiError::invalid_field("about", m))?;
-    let number = kind.number_text(id);
-    let rows = db.query(sql, &[id.into()]).await?;
-    let nameable = match rows.first() {
+    let number = readable.kind.number_text(id);
+    let rows = db.query(readable.sql, &[id.into()]).await?;
+    let readable_here = match rows.first() {
         None => false,
         Some(row) => {
             let customer: Option<String> = row.get("customer")?;
+            let service: Option<String> = row.get("service")?;
             let security: bool = row.get("security")?;
-            let party = [row.get::<Option<String>>("created_by")?, row.get("caller")?]
-                .contains(&Some(principal.user.clone()));
-            let customer_seen = match principal.visible_customers(CREATE)? {
-                None => true,
-                Some(own) => customer.is_some_and(|c| own.contains(&c)),
+            let me = Some(principal.user.clone());
+            let party = principal.user_id.is_some()
+                && (row.get::<Option<String>>("party")? == me
+                    || row.get::<Option<String>>("other_party")? == me);
+            let mut scopes = vec![Scope::process(readable.process)];
+            scopes.extend(customer.as_deref().map(Scope::customer));
+            scopes.extend(service.as_deref().map(Scope::service));
+            let reads = if security {
+                principal.may(names::INCIDENT_SECURITY, &[])
+            } else {
+                principal.may(readable.authority, &scopes)
             };
-            customer_seen && (!security || party || principal.may(INCIDENT_SECURITY, &[]))
+            party || reads
         }
     };
-    if !nameable {
+    if !readable_here {
         return Err(ApiError::invalid_field(
             "about",
             format!("there is no {number} you may name"),

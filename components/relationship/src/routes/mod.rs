@@ -62,8 +62,9 @@ pub async fn find_visible(
     if is_party(principal, &complaint) {
         return Ok(complaint);
     }
+    // Whoever may read no complaint learns nothing either, not even which numbers exist.
     if principal.visibility(READ) == Visibility::Nothing {
-        return Err(ApiError::forbidden(READ));
+        return Err(missing());
     }
     principal.require_visible(READ, &scopes_of(&complaint), number_of(id))?;
     Ok(complaint)

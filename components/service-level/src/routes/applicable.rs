@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use itsm_domain::incident::Priority;
 use itsm_domain::parse_code;
 use itsm_domain::sla::{Subject, Target, TargetRecord};
-use itsm_http::sla::governing::governing;
+use itsm_http::sla::governing::{complaint_default, governing};
 use itsm_http::time::parse_instant;
 use itsm_http::{ApiError, Principal, QueryParams, Services};
 use schemars::JsonSchema;
@@ -20,7 +20,8 @@ use serde::Serialize;
 /// The governing agreement and target, or why there is none.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ApplicableAnswer {
-    /// Whether an agreement in force covers the record.
+    /// Whether a target governs such a record: an agreement's in force, or for complaints the
+    /// seeds' default (24 h response, 72 h result, round the clock; `agreement` left out).
     pub applies: bool,
     /// A plain sentence: which agreement applies and why, or that none does.
     pub reason: String,
@@ -73,7 +74,14 @@ pub async fn applicable(
         priority: query.parsed("priority", Priority::parse)?,
         entry: entry.as_deref(),
     };
-    let answer = match governing(&*services.db, &subject, at).await? {
+    let db = &*services.db;
+    let found = match governing(db, &subject, at).await? {
+        Err(reason) if record == TargetRecord::Complaint => {
+            Ok(complaint_default(db, &reason).await?)
+        }
+        found => found,
+    };
+    let answer = match found {
         Err(reason) => ApplicableAnswer {
             applies: false,
             reason,
@@ -86,9 +94,9 @@ pub async fn applicable(
         },
         Ok(governing) => ApplicableAnswer {
             applies: true,
+            agreement: governing.is_agreed().then(|| governing.agreement.clone()),
+            version: governing.is_agreed().then_some(governing.version),
             reason: governing.reason,
-            agreement: Some(governing.agreement),
-            version: Some(governing.version),
             title: serde_json::from_value(governing.title).ok(),
             target: Some(governing.target),
             calendar: Some(governing.calendar_code),

@@ -304,7 +304,7 @@ pub async fn stale_records(db: &impl Sql, limit: u32) -> Result<Vec<(String, i64
              UNION ALL
              SELECT 'complaint', c.complaint_id FROM complaint c
              LEFT JOIN sla_record m ON m.record_kind = 'complaint' AND m.record_id = c.complaint_id
-             WHERE c.state NOT IN ('closed', 'withdrawn')
+             WHERE c.state NOT IN ('resolved', 'closed', 'withdrawn')
                AND (m.computed_at IS NULL OR m.computed_at < (SELECT at FROM changed))
              LIMIT ?",
             &[i64::from(limit).into()],

@@ -150,3 +150,106 @@ fn what_changed(before: &ServiceRequest, after: &ServiceRequest) -> String {
     }
     changed.join(", ")
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::store::requests::tests::order;
+    use crate::store::test_db::{NOW, db};
+    use itsm_domain::incident::Priority;
+
+    fn queued(
+        action: EscalationAction,
+        group: Option<&str>,
+        assignee: Option<&str>,
+    ) -> QueuedEscalation {
+        QueuedEscalation {
+            id: 1,
+            record_id: 1,
+            record_number: "REQ0000001".to_owned(),
+            action,
+            assignment_group: group.map(str::to_owned),
+            assignee: assignee.map(str::to_owned),
+            reason: "escalation rule 1 of SLA0000001 version 1".to_owned(),
+        }
+    }
+
+    fn in_progress_with(group: &str, assignee: &str) -> ServiceRequest {
+        ServiceRequest {
+            state: RequestState::InProgress,
+            assignment_group: Some(group.to_owned()),
+            assignee: Some(assignee.to_owned()),
+            ..order("ann", "desktop-om")
+        }
+    }
+
+    #[tokio::test]
+    async fn a_reassignment_to_whoever_has_it_still_moves_it_to_the_rules_group() {
+        let db = db().await;
+        let rule = queued(EscalationAction::Reassign, Some("desktop-l2"), Some("sam"));
+        let mut request = in_progress_with("desk", "sam");
+        let done = change(&db, &rule, &mut request, NOW)
+            .await
+            .expect("no fault");
+        assert_eq!(done, Ok(()));
+        assert_eq!(request.assignment_group.as_deref(), Some("desktop-l2"));
+        assert_eq!(
+            (
+                request.state,
+                request.reassignment_count,
+                request.assignee.as_deref()
+            ),
+            (RequestState::InProgress, 0, Some("sam")),
+            "the person keeps the work they started"
+        );
+        let again = change(&db, &rule, &mut request, NOW)
+            .await
+            .expect("no fault");
+        assert_eq!(again, Err("it is already assigned to sam".to_owned()));
+    }
+
+    #[tokio::test]
+    async fn a_group_alone_takes_the_request_back_into_its_queue() {
+        let db = db().await;
+        let rule = queued(EscalationAction::Reassign, Some("desktop-l2"), None);
+        let mut request = in_progress_with("desk", "sam");
+        assert_eq!(
+            change(&db, &rule, &mut request, NOW)
+                .await
+                .expect("no fault"),
+            Ok(())
+        );
+        assert_eq!(
+            (
+                request.state,
+                request.assignee.as_deref(),
+                request.reassignment_count
+            ),
+            (RequestState::Submitted, None, 1)
+        );
+        let before = in_progress_with("desk", "sam");
+        assert_eq!(
+            what_changed(&before, &request),
+            "assignment group desk → desktop-l2, assignee sam → nobody, state in_progress → submitted"
+        );
+    }
+
+    #[tokio::test]
+    async fn raising_a_priority_stops_at_critical() {
+        let db = db().await;
+        let rule = queued(EscalationAction::RaisePriority, None, None);
+        let mut request = in_progress_with("desk", "sam");
+        request.priority = Priority::High;
+        assert_eq!(
+            change(&db, &rule, &mut request, NOW)
+                .await
+                .expect("no fault"),
+            Ok(())
+        );
+        assert_eq!(request.priority, Priority::Critical);
+        let top = change(&db, &rule, &mut request, NOW)
+            .await
+            .expect("no fault");
+        assert_eq!(top, Err("its priority is already critical".to_owned()));
+    }
+}

@@ -339,7 +339,7 @@ fn awaiting_decision(
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::store::approvals::{ApprovalSlot, decide, insert_slots, slots_of};
     use crate::store::test_db::{NOW, db};
@@ -348,7 +348,7 @@ mod tests {
     use itsm_domain::catalogue::Approver;
     use itsm_domain::request::Decision;
 
-    fn order(by: &str, service: &str) -> ServiceRequest {
+    pub(crate) fn order(by: &str, service: &str) -> ServiceRequest {
         ServiceRequest {
             id: 0,
             catalogue_version: 1,
