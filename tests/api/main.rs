@@ -3,6 +3,7 @@
 
 mod access;
 mod admin;
+mod alerts;
 mod audit_trail;
 mod bad_input;
 mod catalogue;

@@ -8,11 +8,12 @@ pub mod openapi;
 mod routes;
 mod store;
 mod wire;
+mod wire_alert;
 mod wire_major;
 
 use itsm_http::RouteTable;
 use routes::{
-    create, get, history, links, list, major, notes, priority_matrix, settings, sla, tick,
+    alerts, create, get, history, links, list, major, notes, priority_matrix, settings, sla, tick,
     transition, update,
 };
 
@@ -32,6 +33,13 @@ pub fn route_table() -> RouteTable {
         .get("/api/v1/incidents/settings", settings::get_settings)
         .put("/api/v1/incidents/settings", settings::put_settings)
         .post("/api/v1/incidents/tick", tick::tick)
+        .post("/api/v1/incidents/alerts", alerts::generic)
+        .post(
+            "/api/v1/incidents/alerts/alertmanager",
+            alerts::alertmanager,
+        )
+        .get("/api/v1/incidents/alerts/mapping", alerts::get_mapping)
+        .put("/api/v1/incidents/alerts/mapping", alerts::put_mapping)
         .get("/api/v1/incidents/{id}", get::get_incident)
         .patch("/api/v1/incidents/{id}", update::update_incident)
         .post("/api/v1/incidents/{id}/assign", update::assign_incident)

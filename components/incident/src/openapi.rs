@@ -6,12 +6,13 @@ use crate::wire::{
     AssignRequest, CreateIncidentRequest, IncidentResponse, NoteRequest, PriorityMatrixRequest,
     PriorityMatrixResponse, TransitionRequest, UpdateIncidentRequest,
 };
+use crate::wire_alert::{AlertIntakeResponse, AlertmanagerNotification, GenericAlerts};
 use crate::wire_major::{
     CommunicationRequest, DeclareMajorRequest, LinkRequest, ReasonRequest, ReviewRequest,
     UpdateMajorRequest,
 };
 use itsm_domain::access::names;
-use itsm_domain::incident::{Action, IncidentState, Priority};
+use itsm_domain::incident::{Action, AlertMapping, IncidentState, Priority};
 use itsm_http::openapi::ApiDoc;
 use itsm_http::settings::{SettingsRequest, SettingsResponse, TickResponse};
 use itsm_http::sla::clocks::RecordSla;
@@ -99,9 +100,10 @@ pub fn describe(doc: &mut ApiDoc) {
     doc.post("/api/v1/incidents/tick", "tickIncidents", "Carry out what has fallen due")
         .tag(TAG)
         .authority(names::SCHEDULE_RUN)
-        .describe("For a scheduler (Spin's cron trigger, a Kubernetes CronJob, any timer): stores the closure of resolutions the caller left unanswered past the configured time, at most 100 per call, oldest first, each audited with the system as actor. Reads already show them closed; calling twice changes nothing twice.")
+        .describe("For a scheduler (Spin's cron trigger, a Kubernetes CronJob, any timer): stores the closure of resolutions the caller left unanswered past the configured time, at most 100 per call, oldest first, each audited with the system as actor, then carries out the SLA escalations the service level tick queued for incidents (raise the urgency, reassign). Reads already show them closed; calling twice changes nothing twice.")
         .ok::<TickResponse>("What this call did.")
         .add();
+    describe_alerts(doc);
     doc.get("/api/v1/incidents/{id}", "getIncident", "Read an incident")
         .tag(TAG)
         .authority(names::INCIDENT_READ)
@@ -290,5 +292,39 @@ fn describe_major(doc: &mut ApiDoc) {
         .body::<CommunicationRequest>()
         .created::<Communication>("The entry.")
         .fails(409, "The incident is not (and was never) a major incident.")
+        .add();
+}
+
+fn describe_alerts(doc: &mut ApiDoc) {
+    const RULES: &str = "An alert that fires with no open incident of its own (matched by source, the sending account and fingerprint) opens one on channel `monitoring`, its caller the monitor's account, rated and placed by the alert mapping (severity → impact and urgency; service, configuration item, customer and group labels); a label naming no live service or customer is noted in the description instead. Firing again while that incident is open is counted against it (no second incident, the incident itself unchanged), so repeats and retries are harmless; a late copy of an episode (same start) whose incident was closed opens nothing. Clearing resolves it (`resolution_code` of the mapping) when the mapping says so and the account holds `incident.write`, else a work note says it cleared. Each alert is handled on its own: one the account may not act on (another customer's, say) is listed in `ignored` with why, and nothing is written for it.";
+    doc.post("/api/v1/incidents/alerts/alertmanager", "receiveAlertmanager", "Receive Prometheus Alertmanager's webhook")
+        .tag(TAG)
+        .authority(names::INCIDENT_CREATE)
+        .describe(&format!("Point a `webhook_config` receiver here with `http_config.authorization` credentials of a monitor's account. Reads version 4 notifications: each alert's `status`, `labels`, `annotations.summary` (else `alertname`) and `annotations.description`, `startsAt`/`endsAt`, `generatorURL` and `fingerprint` (control characters refused, timestamps RFC 3339); at most 100 alerts and 64 KiB (set `max_alerts: 20`); `truncatedAlerts` is reported back. {RULES}"))
+        .body::<AlertmanagerNotification>()
+        .ok::<AlertIntakeResponse>("What was done with each alert.")
+        .add();
+    doc.post("/api/v1/incidents/alerts", "receiveAlerts", "Receive alerts from any monitor")
+        .tag(TAG)
+        .authority(names::INCIDENT_CREATE)
+        .describe(&format!("For monitors without an Alertmanager: `source` names the monitor (a code; `alertmanager` is reserved), each alert gives its `fingerprint`, `status`, `summary`, the labels the mapping reads and optionally `started_at`, the start of its episode. {RULES}"))
+        .body::<GenericAlerts>()
+        .ok::<AlertIntakeResponse>("What was done with each alert.")
+        .add();
+    doc.get(
+        "/api/v1/incidents/alerts/mapping",
+        "getAlertMapping",
+        "Read how alerts become incidents",
+    )
+    .tag(TAG)
+    .authority(names::INCIDENT_READ)
+    .ok::<AlertMapping>("The mapping; Prometheus' conventions until the process owner sets one.")
+    .add();
+    doc.put("/api/v1/incidents/alerts/mapping", "putAlertMapping", "Set how alerts become incidents")
+        .tag(TAG)
+        .authority(names::PROCESS_CONFIGURE)
+        .describe("Needs the authority in the scope of the incident process. The whole mapping, as `GET` shows it; until set: `severity_label` `severity` with `critical` (high, high), `warning` (medium, medium) and `info` (low, low), `unrated` (medium, medium), `service_label` `service`, `configuration_item_label` `instance`, `customer_label` `customer`, `assignment_group_label` `team`, `resolve_when_cleared` true, `resolution_code` `no_action_needed`. Severities are written in lowercase and matched in any case. Applies to alerts received from then on.")
+        .body::<AlertMapping>()
+        .ok::<AlertMapping>("The mapping now.")
         .add();
 }

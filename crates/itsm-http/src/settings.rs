@@ -105,6 +105,21 @@ async fn set_auto_close(
     store_setting(db, process, AUTO_CLOSE, &rule.after_hours(), by, now).await
 }
 
+/// A process's setting `name`, as stored; `None` when nobody has set it.
+pub async fn read_setting<T: serde::de::DeserializeOwned>(
+    db: &impl Sql,
+    process: Process,
+    name: &str,
+) -> Result<Option<T>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT value FROM process_setting WHERE process = ? AND name = ?",
+            &[process.as_str().into(), name.into()],
+        )
+        .await?;
+    rows.first().map(|row| row.json("value")).transpose()
+}
+
 /// Writes one of `process`'s settings (as JSON), replacing the value before.
 pub async fn store_setting<T: Serialize + ?Sized>(
     db: &impl Sql,

@@ -28,21 +28,34 @@ pub async fn create_incident(
     principal.require_in(CREATE, &scopes(customer.as_deref(), new.service.as_ref()))?;
     let now = itsm_http::now();
     let incident = in_transaction(&*services.db, async |db| {
-        if let Some(code) = &customer {
-            ensure_customer_exists(db, code, "customer").await?;
-        }
-        if let Some(service) = &new.service {
-            ensure_service_open(db, service.as_str(), "service").await?;
-        }
-        let priority = store::priority_for(db, new.impact, new.urgency).await?;
-        let mut incident = new_record(&new, customer.clone(), priority, &principal.user, &now);
-        incident.id = store::insert_incident(db, &incident).await?;
-        audit(db, &principal, "create", None, &incident, None, &now).await?;
-        count_recurrences(db, &incident, &now).await?;
-        Ok::<_, ApiError>(incident)
+        log_incident(db, &principal, &new, customer.clone(), &now).await
     })
     .await?;
     Ok(respond(&incident, StatusCode::CREATED))
+}
+
+/// Logs `new` for `customer` in the caller's transaction: the customer and service checked,
+/// prioritised by the stored matrix, audited, and matched against known errors. Whether the
+/// caller may log it is for the caller to have checked.
+pub async fn log_incident(
+    db: &impl Sql,
+    principal: &Principal,
+    new: &NewIncident,
+    customer: Option<String>,
+    now: &str,
+) -> Result<Incident, ApiError> {
+    if let Some(code) = &customer {
+        ensure_customer_exists(db, code, "customer").await?;
+    }
+    if let Some(service) = &new.service {
+        ensure_service_open(db, service.as_str(), "service").await?;
+    }
+    let priority = store::priority_for(db, new.impact, new.urgency).await?;
+    let mut incident = new_record(new, customer, priority, &principal.user, now);
+    incident.id = store::insert_incident(db, &incident).await?;
+    audit(db, principal, "create", None, &incident, None, now).await?;
+    count_recurrences(db, &incident, now).await?;
+    Ok(incident)
 }
 
 /// The audit entry's record of one recurrence.
@@ -81,7 +94,7 @@ async fn count_recurrences(db: &impl Sql, incident: &Incident, now: &str) -> Res
     Ok(())
 }
 
-fn scopes(customer: Option<&str>, service: Option<&Label>) -> Vec<Scope> {
+pub fn scopes(customer: Option<&str>, service: Option<&Label>) -> Vec<Scope> {
     customer
         .map(Scope::customer)
         .into_iter()

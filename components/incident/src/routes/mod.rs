@@ -1,6 +1,7 @@
 //! The incident routes, one file per action, and the steps they share: finding the incident,
 //! answering with it and its ETag, and recording each change in the audit trail.
 
+pub mod alerts;
 pub mod closure;
 pub mod create;
 pub mod escalate;
@@ -299,31 +300,49 @@ pub async fn modify<D: Sql>(
     edit: Edit<'_>,
     change: impl AsyncFnOnce(&D, &mut Incident) -> Result<(), ApiError>,
 ) -> Result<Response, ApiError> {
-    let Edit {
-        action,
-        gate,
-        reason,
-    } = edit;
     let required = etag::if_match(headers)?;
     let now = itsm_http::now();
     let updated = in_transaction(db, async |db| {
-        let stored = find(db, id).await?;
-        authorize(principal, &stored, gate)?;
-        etag::check(required.as_deref(), stored.version, &number_of(id))?;
-        let current = closure::settle(db, stored, &now).await?;
-        let mut next = current.clone();
-        change(db, &mut next).await?;
-        if next == current {
-            return Ok(current);
-        }
-        next.updated_at = now.clone();
-        if !store::save_incident(db, &next, current.version).await? {
-            return Err(ApiError::lost_race("the incident"));
-        }
-        next.version = current.version + 1;
-        audit(db, principal, action, Some(&current), &next, reason, &now).await?;
-        Ok(next)
+        change_in(db, principal, id, required.as_deref(), edit, &now, change).await
     })
     .await?;
     Ok(respond(&updated, StatusCode::OK))
+}
+
+/// [`modify`]'s work inside the caller's transaction, for changes that come with others (an
+/// alert that clears resolves its incident with the alert's own record).
+pub async fn change_in<D: Sql>(
+    db: &D,
+    principal: &Principal,
+    id: i64,
+    required: Option<&[String]>,
+    edit: Edit<'_>,
+    now: &str,
+    change: impl AsyncFnOnce(&D, &mut Incident) -> Result<(), ApiError>,
+) -> Result<Incident, ApiError> {
+    let stored = find(db, id).await?;
+    authorize(principal, &stored, edit.gate)?;
+    etag::check(required, stored.version, &number_of(id))?;
+    let current = closure::settle(db, stored, now).await?;
+    let mut next = current.clone();
+    change(db, &mut next).await?;
+    if next == current {
+        return Ok(current);
+    }
+    next.updated_at = now.to_owned();
+    if !store::save_incident(db, &next, current.version).await? {
+        return Err(ApiError::lost_race("the incident"));
+    }
+    next.version = current.version + 1;
+    audit(
+        db,
+        principal,
+        edit.action,
+        Some(&current),
+        &next,
+        edit.reason,
+        now,
+    )
+    .await?;
+    Ok(next)
 }

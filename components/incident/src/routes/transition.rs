@@ -61,7 +61,7 @@ pub async fn transition_incident(
 }
 
 /// Moves the incident to its next state and records what the transition carries.
-fn apply(
+pub(super) fn apply(
     incident: &mut Incident,
     action: Action,
     transition: &Transition,

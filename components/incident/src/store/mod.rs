@@ -9,12 +9,14 @@ use itsm_domain::incident::{
 use itsm_store::{Row, Sql, StoreError, Value};
 use serde::Serialize;
 
+mod alerts;
 mod links;
 mod major;
 mod matrix;
 mod notes;
 mod recurrence;
 
+pub use alerts::{AlertKey, NewAlert, insert_alert, latest_alert, notified};
 pub use links::{
     Link, causes_reach, delete_link, duplicate_of, duplicates_of, insert_link, list_links,
 };

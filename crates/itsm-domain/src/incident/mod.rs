@@ -1,5 +1,6 @@
 //! Incidents: their enumerations, priority rules, numbering and lifecycle, split one concern per file and gathered here.
 
+mod alert;
 mod channel;
 mod hold_reason;
 mod impact;
@@ -9,6 +10,7 @@ mod priority;
 mod resolution;
 mod state;
 
+pub use alert::{AlertFacts, AlertMapping, MAX_LABEL_NAME, MAX_SEVERITIES, Rating};
 pub use channel::Channel;
 pub use hold_reason::HoldReason;
 pub use impact::{Impact, Urgency};

@@ -1,6 +1,7 @@
 //! The clock policies as stored: the service level process's settings, one history per kind
 //! of record (each policy from the instant it was set), the domain's defaults before the first.
 
+use crate::settings::read_setting;
 use itsm_domain::access::Process;
 use itsm_domain::sla::{PolicyVersion, TargetRecord};
 use itsm_store::{Sql, StoreError};
@@ -15,17 +16,6 @@ pub async fn clock_policies(
     db: &impl Sql,
     record: TargetRecord,
 ) -> Result<Vec<PolicyVersion>, StoreError> {
-    let rows = db
-        .query(
-            "SELECT value FROM process_setting WHERE process = ? AND name = ?",
-            &[
-                Process::ServiceLevel.as_str().into(),
-                setting_name(record).into(),
-            ],
-        )
-        .await?;
-    match rows.first() {
-        Some(row) => row.json("value"),
-        None => Ok(Vec::new()),
-    }
+    let stored = read_setting(db, Process::ServiceLevel, &setting_name(record)).await?;
+    Ok(stored.unwrap_or_default())
 }
