@@ -5,6 +5,7 @@
 //! in force; the SLA tick records their breaches like any other record's.
 
 use crate::service_level::{Team, calendar, complete_sla};
+use crate::sla_clocks::clock;
 use itsm_api_tests::{TestApp, json_with, problem};
 use serde_json::{Value, json};
 
@@ -32,15 +33,6 @@ fn numbers(page: &Value) -> Vec<String> {
         .iter()
         .map(|i| i["number"].as_str().expect("number").to_owned())
         .collect()
-}
-
-fn clock<'a>(sla: &'a Value, metric: &str) -> &'a Value {
-    sla["clocks"]
-        .as_array()
-        .expect("clocks")
-        .iter()
-        .find(|c| c["metric"] == metric)
-        .expect("the clock")
 }
 
 #[tokio::test]
