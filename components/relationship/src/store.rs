@@ -52,6 +52,45 @@ const COLUMNS: &str = "complaint_id, kind, subject, content, channel, complainan
     closed_at, withdraw_reason, reopen_count, version, created_by, created_at, updated_at";
 
 impl Complaint {
+    /// A complaint as received, before it is stored: nobody has answered it yet. Where it is
+    /// from (customer, service, the record it is about, contact details) is set by the caller.
+    pub fn received(
+        kind: ComplaintKind,
+        subject: &str,
+        content: &str,
+        channel: Channel,
+        complainant: &str,
+        created_by: &str,
+        now: &str,
+    ) -> Self {
+        Self {
+            id: 0,
+            kind,
+            subject: subject.to_owned(),
+            content: content.to_owned(),
+            channel,
+            complainant: complainant.to_owned(),
+            contact_details: None,
+            customer: None,
+            service: None,
+            about: None,
+            state: ComplaintState::Received,
+            assignee: None,
+            response: None,
+            responded_at: None,
+            result: None,
+            finding: None,
+            resolved_at: None,
+            closed_at: None,
+            withdraw_reason: None,
+            reopen_count: 0,
+            version: 1,
+            created_by: created_by.to_owned(),
+            created_at: now.to_owned(),
+            updated_at: now.to_owned(),
+        }
+    }
+
     fn from_row(row: &Row<'_>) -> Result<Self, StoreError> {
         Ok(Self {
             id: row.get("complaint_id")?,
@@ -251,30 +290,16 @@ mod tests {
 
     fn sample(customer: Option<&str>, complainant: &str) -> Complaint {
         Complaint {
-            id: 0,
-            kind: ComplaintKind::Complaint,
-            subject: "The engineer never came".to_owned(),
-            content: "We waited all day".to_owned(),
-            channel: Channel::Phone,
-            complainant: complainant.to_owned(),
-            contact_details: None,
             customer: customer.map(str::to_owned),
-            service: None,
-            about: None,
-            state: ComplaintState::Received,
-            assignee: None,
-            response: None,
-            responded_at: None,
-            result: None,
-            finding: None,
-            resolved_at: None,
-            closed_at: None,
-            withdraw_reason: None,
-            reopen_count: 0,
-            version: 1,
-            created_by: "desk".to_owned(),
-            created_at: NOW.to_owned(),
-            updated_at: NOW.to_owned(),
+            ..Complaint::received(
+                ComplaintKind::Complaint,
+                "The engineer never came",
+                "We waited all day",
+                Channel::Phone,
+                complainant,
+                "desk",
+                NOW,
+            )
         }
     }
 

@@ -39,11 +39,10 @@ impl Escalate for Incidents {
     ) -> Result<Outcome, ApiError> {
         let current = closure::settle(db, find(db, action.record_id).await?, now).await?;
         if !current.state.is_open() {
-            return Ok(Outcome::Skipped(format!(
-                "{} is {}",
-                number_of(current.id),
-                current.state.as_str().replace('_', " ")
-            )));
+            return Ok(Outcome::no_longer_open(
+                &number_of(current.id),
+                current.state.as_str(),
+            ));
         }
         let changes = match changes_for(action, &current)? {
             Ok(changes) => changes,

@@ -10,7 +10,7 @@ use axum::response::Response;
 use http::StatusCode;
 use itsm_domain::RecordKind;
 use itsm_domain::access::{Process, Role, Scope, holds_role, names};
-use itsm_domain::complaint::{ComplaintKind, ComplaintState};
+use itsm_domain::complaint::ComplaintKind;
 use itsm_domain::incident::Channel;
 use itsm_http::audit::{Change, record};
 use itsm_http::auth::grants_of;
@@ -83,12 +83,6 @@ pub async fn create_complaint(
             None => None,
         };
         let mut complaint = Complaint {
-            id: 0,
-            kind: request.kind.unwrap_or(ComplaintKind::Complaint),
-            subject: request.subject.as_str().to_owned(),
-            content: request.content.as_str().to_owned(),
-            channel: request.channel.unwrap_or(Channel::Web),
-            complainant: complainant.clone(),
             contact_details: request
                 .contact_details
                 .as_ref()
@@ -96,20 +90,15 @@ pub async fn create_complaint(
             customer: customer.clone(),
             service: service.clone(),
             about,
-            state: ComplaintState::Received,
-            assignee: None,
-            response: None,
-            responded_at: None,
-            result: None,
-            finding: None,
-            resolved_at: None,
-            closed_at: None,
-            withdraw_reason: None,
-            reopen_count: 0,
-            version: 1,
-            created_by: principal.user.clone(),
-            created_at: now.clone(),
-            updated_at: now.clone(),
+            ..Complaint::received(
+                request.kind.unwrap_or(ComplaintKind::Complaint),
+                request.subject.as_str(),
+                request.content.as_str(),
+                request.channel.unwrap_or(Channel::Web),
+                &complainant,
+                &principal.user,
+                &now,
+            )
         };
         complaint.id = insert_complaint(db, &complaint).await?;
         let change = Change::created("complaint", complaint.id, &ComplaintView::new(&complaint));

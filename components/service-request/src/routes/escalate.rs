@@ -46,11 +46,10 @@ impl Escalate for Requests {
         let slots = slots_of(db, &[id]).await?;
         let current = settle(db, stored, &slots, now).await?;
         if current.state.is_terminal() || current.state == RequestState::Fulfilled {
-            return Ok(Outcome::Skipped(format!(
-                "{} is {}",
-                number_of(id),
-                current.state.as_str().replace('_', " ")
-            )));
+            return Ok(Outcome::no_longer_open(
+                &number_of(id),
+                current.state.as_str(),
+            ));
         }
         let mut next = current.clone();
         if let Err(skipped) = change(db, action, &mut next, now).await? {

@@ -10,7 +10,7 @@ mod priority;
 mod resolution;
 mod state;
 
-pub use alert::{AlertFacts, AlertMapping, MAX_LABEL_NAME, MAX_SEVERITIES, Rating};
+pub use alert::{AlertFacts, AlertMapping, Rating};
 pub use channel::Channel;
 pub use hold_reason::HoldReason;
 pub use impact::{Impact, Urgency};

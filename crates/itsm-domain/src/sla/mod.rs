@@ -32,8 +32,8 @@ pub use breach::BreachCause;
 pub use calendar::{BusinessCalendar, CalendarError, Hours};
 pub use clock::{Change, Effect, Pause, Reading, Standing, Timeline, crossing, read, timeline};
 pub use escalation::{
-    EscalationAction, EscalationRule, EscalationTrigger, MAX_ESCALATION_RULES,
-    check_escalation_rules, escalations_for, raised_priority, raised_urgency,
+    EscalationAction, EscalationRule, EscalationTrigger, check_escalation_rules, escalations_for,
+    raised_priority, raised_urgency,
 };
 pub use explain::{Explained, Governing, explain};
 pub use policy::{

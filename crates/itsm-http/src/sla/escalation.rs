@@ -31,6 +31,13 @@ pub enum Outcome {
     Skipped(String),
 }
 
+impl Outcome {
+    /// Nothing done because the record is no longer being worked on: "INC0000004 is resolved".
+    pub fn no_longer_open(number: &str, state: &str) -> Self {
+        Self::Skipped(format!("{number} is {}", state.replace('_', " ")))
+    }
+}
+
 /// What one tick did with the queue.
 #[derive(Debug, Default)]
 pub struct EscalationReport {
