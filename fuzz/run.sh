@@ -12,6 +12,10 @@ export SPIN_VARIABLE_BOOTSTRAP_TOKEN="$FUZZ_TOKEN"
 # Thousands of requests from one token: the rate limits would answer 429 (documented, but it
 # would stop the fuzzer from reaching the handlers).
 export SPIN_VARIABLE_RATE_LIMIT_PER_MINUTE=0 SPIN_VARIABLE_RATE_LIMIT_ADDRESS_PER_MINUTE=0
+# Webhooks can be set up and pinged, but reach no receiver: the generated URLs are refused by
+# the allow-list at once instead of waiting on hosts across the internet.
+export SPIN_VARIABLE_WEBHOOK_SIGNING_KEY="fuzz-webhook-key-$RANDOM$RANDOM$RANDOM$RANDOM-0123456789"
+export SPIN_VARIABLE_WEBHOOK_HOSTS="http://127.0.0.1:9"
 
 venv=target/fuzz-venv
 if [ ! -x "$venv/bin/schemathesis" ]; then

@@ -26,3 +26,4 @@ mod security_incidents;
 mod service_level;
 mod sla_clocks;
 mod sla_escalation;
+mod webhooks;

@@ -318,7 +318,7 @@ async fn an_order_is_fulfilled_through_its_tasks_and_verified_by_the_requester()
 
 /// Puts an orderable entry `code` for the seed service desktop-om with `approval`, and
 /// publishes the catalogue so it can be ordered.
-async fn publish_entry_with(app: &TestApp, dept: &str, code: &str, approval: Value) {
+pub(crate) async fn publish_entry_with(app: &TestApp, dept: &str, code: &str, approval: Value) {
     let entry = json!({
         "service": "desktop-om",
         "view": "business",

@@ -4,6 +4,7 @@
 //! typed client. Nothing here reaches into the app except through HTTP, bar `sqlite_path` for
 //! tests that must inspect or damage the database directly.
 
+pub mod receiver;
 pub mod replay;
 
 use itsm_host::{App, AppOptions};
@@ -15,6 +16,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// The bootstrap administrator token the test app is started with.
 pub const BOOTSTRAP_TOKEN: &str = "test-bootstrap-token-0123456789";
+
+/// The webhook signing key the test app is started with.
+pub const WEBHOOK_SIGNING_KEY: &str = "test-webhook-signing-key-0123456789abcdef";
 
 pub fn manifest_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../spin.toml")
@@ -62,6 +66,16 @@ impl TestApp {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         values.insert("bootstrap_token".to_owned(), BOOTSTRAP_TOKEN.to_owned());
+        // Webhooks may reach the tests' own receivers, and sign with a fixed key.
+        values
+            .entry("webhook_signing_key".to_owned())
+            .or_insert_with(|| WEBHOOK_SIGNING_KEY.to_owned());
+        values
+            .entry("webhook_hosts".to_owned())
+            .or_insert_with(|| "http://127.0.0.1:*".to_owned());
+        values
+            .entry("webhook_allow_internal_hosts".to_owned())
+            .or_insert_with(|| "true".to_owned());
         let clock: Arc<Mutex<Option<chrono::DateTime<chrono::Utc>>>> = Arc::default();
         let guest_clock = clock.clone();
         let options = AppOptions {

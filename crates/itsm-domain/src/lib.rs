@@ -15,6 +15,7 @@ pub mod request;
 pub mod sla;
 pub mod text;
 mod text_enum;
+pub mod webhook;
 
 #[cfg(test)]
 mod test_support;

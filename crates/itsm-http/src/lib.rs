@@ -12,6 +12,7 @@ pub mod incident_access;
 pub mod json;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod openapi;
+pub mod outbound;
 pub mod pagination;
 pub mod problem;
 pub mod query;

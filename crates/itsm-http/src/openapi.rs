@@ -382,6 +382,14 @@ impl<'d> OperationDoc<'d> {
         self
     }
 
+    /// A 202 answer: queued to be done later, with the queued thing as JSON.
+    pub fn accepted<T: JsonSchema>(mut self, description: &str) -> Self {
+        let schema = self.doc.responses.subschema_for::<T>();
+        self.responses
+            .insert("202".into(), json_response(description, schema.into()));
+        self
+    }
+
     /// A 204 answer: done, nothing to return.
     pub fn no_content(mut self, description: &str) -> Self {
         self.responses

@@ -72,6 +72,11 @@ pub const COMPONENTS: &[Component] = &[
         describe: relationship::openapi::describe,
         route_table: relationship::route_table,
     },
+    Component {
+        name: "webhooks",
+        describe: webhooks::openapi::describe,
+        route_table: webhooks::route_table,
+    },
 ];
 
 /// The document, as a value.

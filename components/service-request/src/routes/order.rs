@@ -8,7 +8,7 @@ use super::{CREATE, respond, scopes_for};
 use crate::store::approvals::{ApprovalSlot, insert_slots};
 use crate::store::items::{self, PublishedItem};
 use crate::store::requests::{self, ServiceRequest};
-use crate::wire::OrderRequest;
+use crate::wire::{OrderRequest, RequestView};
 use axum::extract::{Extension, State};
 use axum::response::Response;
 use http::StatusCode;
@@ -63,7 +63,11 @@ pub async fn order_request(
         record(
             db,
             &principal,
-            &Change::created("service_request", request.id, &request),
+            &Change::created(
+                "service_request",
+                request.id,
+                &RequestView::new(&request, slots.clone()),
+            ),
             &now,
         )
         .await?;

@@ -602,6 +602,20 @@ pub static AUTHORITIES: &[AuthorityDef] = &[
             Role::ServiceDeptManager,
         ],
     },
+    AuthorityDef {
+        name: names::WEBHOOK_MANAGE,
+        process: Process::ManagementSystem,
+        description: "Set up outbound webhooks (which events go to which receiver), rotate their secrets, send test and repeat deliveries. Deliveries carry records out of the product, so only administrators.",
+        source: "inferred (security: information leaving the organisation)",
+        holders: &[Role::Admin],
+    },
+    AuthorityDef {
+        name: names::WEBHOOK_READ,
+        process: Process::ManagementSystem,
+        description: "Read webhook subscriptions and their delivery logs (never their secrets).",
+        source: "inferred (auditors read the records of every process)",
+        holders: &[Role::Admin, Role::InternalAuditor, Role::ExternalAuditor],
+    },
 ];
 
 pub fn authority(name: &str) -> Option<&'static AuthorityDef> {
@@ -671,6 +685,8 @@ pub mod names {
     pub const COMPLAINT_READ: &str = "complaint.read";
     pub const COMPLAINT_CREATE: &str = "complaint.create";
     pub const COMPLAINT_HANDLE: &str = "complaint.handle";
+    pub const WEBHOOK_MANAGE: &str = "webhook.manage";
+    pub const WEBHOOK_READ: &str = "webhook.read";
 
     /// Every name above, in table order.
     pub const ALL: &[&str] = &[
@@ -735,6 +751,8 @@ pub mod names {
         COMPLAINT_READ,
         COMPLAINT_CREATE,
         COMPLAINT_HANDLE,
+        WEBHOOK_MANAGE,
+        WEBHOOK_READ,
     ];
 }
 
