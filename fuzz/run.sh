@@ -16,6 +16,9 @@ export SPIN_VARIABLE_RATE_LIMIT_PER_MINUTE=0 SPIN_VARIABLE_RATE_LIMIT_ADDRESS_PE
 # the allow-list at once instead of waiting on hosts across the internet.
 export SPIN_VARIABLE_WEBHOOK_SIGNING_KEY="fuzz-webhook-key-$RANDOM$RANDOM$RANDOM$RANDOM-0123456789"
 export SPIN_VARIABLE_WEBHOOK_HOSTS="http://127.0.0.1:9"
+# Chat commands are checked against a signing secret the fuzzer does not know: 401 every time.
+export SPIN_VARIABLE_SLACK_SIGNING_SECRET="fuzz-slack-$RANDOM$RANDOM$RANDOM"
+export SPIN_VARIABLE_RELAY_SECRET="fuzz-relay-secret-$RANDOM$RANDOM$RANDOM-0123456789abcdef"
 
 venv=target/fuzz-venv
 if [ ! -x "$venv/bin/schemathesis" ]; then

@@ -26,4 +26,5 @@ mod security_incidents;
 mod service_level;
 mod sla_clocks;
 mod sla_escalation;
+mod slack;
 mod webhooks;

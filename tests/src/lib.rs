@@ -17,6 +17,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// The bootstrap administrator token the test app is started with.
 pub const BOOTSTRAP_TOKEN: &str = "test-bootstrap-token-0123456789";
 
+/// The Slack app signing secret the test app is started with.
+pub const SLACK_SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+
 /// The webhook signing key the test app is started with.
 pub const WEBHOOK_SIGNING_KEY: &str = "test-webhook-signing-key-0123456789abcdef";
 
@@ -76,6 +79,12 @@ impl TestApp {
         values
             .entry("webhook_allow_internal_hosts".to_owned())
             .or_insert_with(|| "true".to_owned());
+        values
+            .entry("slack_signing_secret".to_owned())
+            .or_insert_with(|| SLACK_SIGNING_SECRET.to_owned());
+        values
+            .entry("relay_secret".to_owned())
+            .or_insert_with(|| "test-relay-secret-0123456789abcdef0123".to_owned());
         let clock: Arc<Mutex<Option<chrono::DateTime<chrono::Utc>>>> = Arc::default();
         let guest_clock = clock.clone();
         let options = AppOptions {

@@ -37,7 +37,7 @@ pub fn route_table() -> RouteTable {
 }
 
 pub fn app(services: Services) -> Router {
-    itsm_http::with_conventions(route_table().into_router(), services)
+    itsm_http::with_conventions(route_table(), services)
 }
 
 /// Any signed-in caller may read the API's description.

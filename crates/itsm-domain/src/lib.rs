@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod catalogue;
+pub mod chat;
 pub mod closure;
 pub mod code;
 pub mod complaint;

@@ -35,7 +35,8 @@ impl RecordKind {
         }
     }
 
-    const fn noun(self) -> &'static str {
+    /// What a record of this kind is called, with its article: "an incident".
+    pub const fn noun(self) -> &'static str {
         match self {
             Self::Incident => "an incident",
             Self::Request => "a service request",

@@ -5,6 +5,7 @@
 //! scope) lives in `itsm_domain::access`; [`Principal`] applies it.
 
 use crate::ApiError;
+use crate::relay::{RELAY_SECRET, relayed_user};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -22,7 +23,11 @@ pub const BOOTSTRAP_USER: &str = "bootstrap-admin";
 pub const SYSTEM_USER: &str = "system";
 
 /// Names no stored user may take, so the audit trail's actors stay unambiguous.
-pub const RESERVED_USERS: &[&str] = &[BOOTSTRAP_USER, SYSTEM_USER];
+pub const RESERVED_USERS: &[&str] = &[BOOTSTRAP_USER, SYSTEM_USER, UNAUTHENTICATED_USER];
+
+/// The actor of what callers who could not prove who they are did (a chat request with a bad
+/// signature), so the audit trail never credits anyone for it.
+pub const UNAUTHENTICATED_USER: &str = "unauthenticated";
 
 /// Who is calling, with the grants they hold now.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,6 +224,9 @@ pub async fn authenticate(
     now: &str,
 ) -> Result<Principal, ApiError> {
     let header = authorization.ok_or_else(|| unauthorized("send Authorization: Bearer <token>"))?;
+    if let Some(credential) = header.strip_prefix("Relay ") {
+        return relayed(db, vars, credential, now).await;
+    }
     let token = header
         .strip_prefix("Bearer ")
         .map(str::trim)
@@ -271,6 +279,27 @@ pub async fn authenticate(
     })
 }
 
+/// A call relayed for an active user (see [`crate::relay`]), with that user's live grants.
+async fn relayed(
+    db: &impl Sql,
+    vars: &impl Variables,
+    credential: &str,
+    now: &str,
+) -> Result<Principal, ApiError> {
+    let secret = vars.get(RELAY_SECRET).await?.unwrap_or_default();
+    let now_unix = crate::time::unix_seconds(now)?;
+    let user = relayed_user(&secret, credential, now_unix).map_err(unauthorized)?;
+    let (user_id, grants) = active_user(db, &user, now)
+        .await?
+        .ok_or_else(|| unauthorized("the relayed user is not an active user"))?;
+    Ok(Principal {
+        user,
+        user_id: Some(user_id),
+        grants,
+        break_glass: false,
+    })
+}
+
 /// The live grants of an active user other than the caller, to check that someone named for a
 /// task can do it; `None` when there is no such active user.
 pub async fn grants_of(
@@ -278,9 +307,20 @@ pub async fn grants_of(
     user_name: &str,
     now: &str,
 ) -> Result<Option<Vec<Grant>>, ApiError> {
+    Ok(active_user(db, user_name, now)
+        .await?
+        .map(|(_, grants)| grants))
+}
+
+/// An active user's id and live grants; `None` when there is no such active user.
+async fn active_user(
+    db: &impl Sql,
+    user_name: &str,
+    now: &str,
+) -> Result<Option<(i64, Vec<Grant>)>, ApiError> {
     let rows = db
         .query(
-            "SELECT (SELECT group_concat(r.role || ':' || coalesce(r.scope_kind, '') || ':' || coalesce(r.scope_key, ''), ',')
+            "SELECT u.user_id, (SELECT group_concat(r.role || ':' || coalesce(r.scope_kind, '') || ':' || coalesce(r.scope_key, ''), ',')
                      FROM role_assignment r
                      WHERE r.user_id = u.user_id AND r.revoked_at IS NULL
                        AND (r.valid_until IS NULL OR r.valid_until > ?)) AS grants
@@ -292,9 +332,10 @@ pub async fn grants_of(
         return Ok(None);
     };
     let grants: Option<String> = row.get("grants")?;
-    Ok(Some(
+    Ok(Some((
+        row.get("user_id")?,
         grants.as_deref().map(parse_grants).unwrap_or_default(),
-    ))
+    )))
 }
 
 fn unauthorized(detail: &str) -> ApiError {
@@ -551,5 +592,35 @@ mod tests {
         assert_eq!(p.user, BOOTSTRAP_USER);
         assert!(p.break_glass);
         assert!(p.require(names::SLA_APPROVE).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_relayed_call_is_its_users_with_their_live_grants_and_nothing_forged_passes() {
+        let db = db_with_token("t0ken", None, false).await;
+        let secret = "a relay secret of at least thirty-two characters";
+        let vars = MapVariables(HashMap::from([(
+            crate::relay::RELAY_SECRET.to_owned(),
+            secret.to_owned(),
+        )]));
+        let unix = chrono::DateTime::parse_from_rfc3339(NOW)
+            .expect("now")
+            .timestamp();
+        let header = crate::relay::relay_header(secret, "ann", unix);
+        let p = authenticate(&db, &vars, Some(&header), NOW)
+            .await
+            .expect("relayed");
+        assert_eq!(p.user, "ann");
+        assert_eq!(p.roles_text(), "customer:acme, service_desk");
+        assert!(!p.break_glass);
+        let forged = crate::relay::relay_header(
+            "not the deployment's secret, though long enough",
+            "ann",
+            unix,
+        );
+        assert!(authenticate(&db, &vars, Some(&forged), NOW).await.is_err());
+        let nobody = crate::relay::relay_header(secret, "zed", unix);
+        assert!(authenticate(&db, &vars, Some(&nobody), NOW).await.is_err());
+        let unset = authenticate(&db, &MapVariables(HashMap::new()), Some(&header), NOW).await;
+        assert!(unset.is_err(), "no relays where no secret is set");
     }
 }

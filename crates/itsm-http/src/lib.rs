@@ -19,6 +19,7 @@ pub mod query;
 pub mod rate_limit;
 pub mod reach;
 pub mod references;
+pub mod relay;
 pub mod route_table;
 pub mod services;
 pub mod settings;

@@ -224,6 +224,8 @@ pub struct OperationDoc<'d> {
     parameters: Vec<Value>,
     responses: BTreeMap<String, Value>,
     has_body: bool,
+    /// Authenticated by a signature, so outside the bearer-token conventions.
+    signed: bool,
 }
 
 impl<'d> OperationDoc<'d> {
@@ -246,6 +248,7 @@ impl<'d> OperationDoc<'d> {
             parameters: Vec::new(),
             responses: BTreeMap::new(),
             has_body: false,
+            signed: false,
         }
     }
 
@@ -344,6 +347,18 @@ impl<'d> OperationDoc<'d> {
         self.fields.insert(
             "requestBody".into(),
             json!({ "required": required, "content": { "application/json": { "schema": schema } } }),
+        );
+        self.has_body = true;
+        self
+    }
+
+    /// An HTML-form-encoded body (`application/x-www-form-urlencoded`) with the fields of `T`,
+    /// as chat platforms and e-mail providers send.
+    pub fn form_body<T: JsonSchema>(mut self) -> Self {
+        let schema = self.doc.requests.subschema_for::<T>();
+        self.fields.insert(
+            "requestBody".into(),
+            json!({ "required": true, "content": { "application/x-www-form-urlencoded": { "schema": schema } } }),
         );
         self.has_body = true;
         self
@@ -502,6 +517,21 @@ impl<'d> OperationDoc<'d> {
         self
     }
 
+    /// An operation its caller authenticates by signing the request (`how` says with what)
+    /// instead of a bearer token; a missing, stale or bad signature is 401.
+    pub fn signed(mut self, how: &str) -> Self {
+        self.fields.insert("security".into(), json!([]));
+        self.description.push(format!(
+            "Authenticated by the sender's signature, not a bearer token: {how}"
+        ));
+        self.responses.insert(
+            "401".into(),
+            problem("The signature is missing, stale or does not match; nothing was done."),
+        );
+        self.signed = true;
+        self
+    }
+
     /// Adds the answers every route shares, then the operation.
     pub fn add(mut self) {
         for name in path_parameter_names(self.path) {
@@ -515,10 +545,12 @@ impl<'d> OperationDoc<'d> {
                 }));
             }
         }
-        if self.method == "post" {
+        if self.method == "post" && !self.signed {
             self.parameters.push(shared_parameter("IdempotencyKey"));
         }
         let applies = |status: &str| match status {
+            // A signed route checks no authority and reads its body itself.
+            "403" | "415" | "422" if self.signed => false,
             "404" => self.path.contains('{'),
             "400" | "413" | "415" | "422" => self.has_body,
             "412" => false,

@@ -241,9 +241,14 @@ fn parse_tat(stored: Option<Vec<u8>>) -> Option<u64> {
     std::str::from_utf8(&stored?).ok()?.parse().ok()
 }
 
-/// The token itself never reaches the store; a hash prefix is enough to tell tokens apart.
+/// The token itself never reaches the store; a hash prefix is enough to tell tokens apart. A
+/// relayed call's credential changes every second, so its bucket is its user's, one per person.
 fn token_key(authorization: &str) -> String {
-    let digest = hex::encode(Sha256::digest(authorization.as_bytes()));
+    let owner = match authorization.strip_prefix("Relay ") {
+        Some(credential) => format!("relay:{}", credential.split(';').next().unwrap_or_default()),
+        None => authorization.to_owned(),
+    };
+    let digest = hex::encode(Sha256::digest(owner.as_bytes()));
     format!("rate:token:{}", &digest[..32])
 }
 
@@ -468,6 +473,19 @@ mod tests {
         assert_eq!(address_key(Some("10.0.0.2")), "rate:addr:10.0.0.2");
         assert_eq!(address_key(Some("rate:token:x")), "rate:addr:unknown");
         assert_eq!(address_key(None), "rate:addr:unknown");
+    }
+
+    #[test]
+    fn a_relayed_users_calls_share_one_bucket() {
+        assert_eq!(
+            token_key("Relay ann;1000;abc"),
+            token_key("Relay ann;1001;def")
+        );
+        assert_ne!(
+            token_key("Relay ann;1000;abc"),
+            token_key("Relay bob;1000;abc")
+        );
+        assert_ne!(token_key("Relay ann;1000;abc"), token_key("Bearer ann"));
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub struct Operation {
 #[derive(Default)]
 pub struct RouteTable {
     router: Router<Services>,
+    /// Routes whose callers prove themselves by signing the request (chat platforms, e-mail
+    /// providers), checked by the handler; they skip bearer authentication.
+    signed: Router<Services>,
     #[cfg(not(target_arch = "wasm32"))]
     operations: Vec<Operation>,
 }
@@ -69,6 +72,21 @@ impl RouteTable {
         self.add("delete", path, delete(handler))
     }
 
+    /// A POST its handler authenticates by the sender's signature instead of a bearer token.
+    pub fn signed_post<H, T>(mut self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, Services>,
+        T: 'static,
+    {
+        self.signed = self.signed.route(path, post(handler));
+        #[cfg(not(target_arch = "wasm32"))]
+        self.operations.push(Operation {
+            method: "post",
+            path,
+        });
+        self
+    }
+
     /// axum merges a second method on a known path into the same endpoint.
     fn add(
         mut self,
@@ -92,8 +110,9 @@ impl RouteTable {
         operations
     }
 
-    pub fn into_router(self) -> Router<Services> {
-        self.router
+    /// The routes that need a bearer token, and those their handlers authenticate themselves.
+    pub fn into_routers(self) -> (Router<Services>, Router<Services>) {
+        (self.router, self.signed)
     }
 }
 

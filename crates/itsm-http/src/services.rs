@@ -4,6 +4,7 @@
 //! for unknown routes and methods.
 
 use crate::ApiError;
+use crate::RouteTable;
 use crate::auth::{AuthState, require_auth};
 use crate::denials::record_denials;
 use crate::idempotency::idempotent_post;
@@ -37,8 +38,11 @@ impl Services {
     }
 }
 
-/// Wraps a component's routes in the shared conventions.
-pub fn with_conventions(routes: Router<Services>, services: Services) -> Router {
+/// Wraps a component's routes in the shared conventions. Signed routes (a chat platform's or an
+/// e-mail provider's requests, which prove themselves by their signature) get the size limit
+/// and the per-address rate limit but no bearer authentication: their handlers check the
+/// signature, and answer 401 to anything unsigned.
+pub fn with_conventions(table: RouteTable, services: Services) -> Router {
     let auth = AuthState {
         db: services.db.clone(),
         vars: services.vars.clone(),
@@ -47,28 +51,35 @@ pub fn with_conventions(routes: Router<Services>, services: Services) -> Router 
         kv: services.kv.clone(),
         vars: services.vars.clone(),
     };
-    routes
+    let (routes, signed) = table.into_routers();
+    // Layers run outside-in from the last one added: size limit, rate limits (before
+    // authentication, so guessing tokens is limited too), authentication, denial records,
+    // idempotency. Unknown paths answer as the authenticated routes do (401 before 404), so
+    // nobody learns which paths exist without a token.
+    let authenticated = routes
         .fallback(|| async {
             ApiError::NotFound {
                 detail: "no such resource".to_owned(),
             }
             .into_response()
         })
-        .method_not_allowed_fallback(|| async {
-            ApiError::MethodNotAllowed {
-                detail: "this resource does not support that method".to_owned(),
-            }
-            .into_response()
-        })
-        // Layers run outside-in from the last one added: size limit, rate limits (before
-        // authentication, so guessing tokens is limited too), authentication, denial records,
-        // idempotency.
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(services.kv.clone(), idempotent_post))
         .layer(from_fn_with_state(services.db.clone(), record_denials))
-        .layer(from_fn_with_state(auth, require_auth))
+        .layer(from_fn_with_state(auth, require_auth));
+    signed
+        .method_not_allowed_fallback(method_not_allowed)
+        .merge(authenticated)
         .layer(from_fn_with_state(limits, rate_limit))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(services)
+}
+
+async fn method_not_allowed() -> axum::response::Response {
+    ApiError::MethodNotAllowed {
+        detail: "this resource does not support that method".to_owned(),
+    }
+    .into_response()
 }
 
 /// Serves one Spin request with a component's app: opens the stores, then routes. Every
@@ -96,7 +107,7 @@ macro_rules! component_entry {
     () => {
         /// The app: routes wrapped in the conventions every component shares.
         pub fn app(services: $crate::Services) -> ::axum::Router {
-            $crate::with_conventions(route_table().into_router(), services)
+            $crate::with_conventions(route_table(), services)
         }
 
         #[cfg(target_arch = "wasm32")]

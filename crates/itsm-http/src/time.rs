@@ -19,6 +19,13 @@ pub fn parse_future_instant(text: &str, now: &str) -> Result<String, String> {
     Ok(instant)
 }
 
+/// Unix seconds of an instant this API wrote (`now()`).
+pub fn unix_seconds(instant: &str) -> Result<i64, crate::ApiError> {
+    DateTime::parse_from_rfc3339(instant)
+        .map(|t| t.timestamp())
+        .map_err(|_| crate::ApiError::Internal(format!("unreadable instant {instant}")))
+}
+
 pub fn format_instant(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }

@@ -77,6 +77,11 @@ pub const COMPONENTS: &[Component] = &[
         describe: webhooks::openapi::describe,
         route_table: webhooks::route_table,
     },
+    Component {
+        name: "channels",
+        describe: channels::openapi::describe,
+        route_table: channels::route_table,
+    },
 ];
 
 /// The document, as a value.

@@ -1,0 +1,147 @@
+//! Calls to the process components as the person a chat account is linked to: through Spin's
+//! service chaining (`http://<component>.spin.internal`, never leaving the host), with a relayed
+//! credential (`itsm_http::relay`), so each process applies its own rules to that person exactly
+//! as if they had called it themselves. A trait, so the commands are tested without a host.
+
+use http::Method;
+use serde_json::Value;
+
+/// A process component's answer: its status and JSON body (`null` when it had none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// What a refusal says (a problem's `detail`), for the person in the chat.
+    pub fn detail(&self) -> String {
+        self.body["detail"].as_str().map_or_else(
+            || format!("the answer was HTTP {}", self.status),
+            str::to_owned,
+        )
+    }
+}
+
+#[allow(async_fn_in_trait)]
+pub trait ProcessApi {
+    /// Calls `path` (such as `/api/v1/incidents`) with an optional JSON body.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Answer, String>;
+}
+
+/// Which component serves a path, as spin.toml routes it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // only relayed calls use it
+pub fn component_for(path: &str) -> Option<&'static str> {
+    [
+        ("/api/v1/incidents", "incident"),
+        ("/api/v1/requests", "service-request"),
+        ("/api/v1/problems", "problem"),
+    ]
+    .into_iter()
+    .find(|(prefix, _)| path.starts_with(prefix))
+    .map(|(_, component)| component)
+}
+
+/// The process components, called as one person.
+#[derive(Debug, Clone)]
+pub struct Relayed {
+    /// The `Authorization` value (`Relay …`).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // sent only from wasm
+    pub authorization: String,
+}
+
+/// The most of an answer read: far more than any page a command asks for.
+#[cfg(target_arch = "wasm32")]
+const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+
+#[cfg(target_arch = "wasm32")]
+impl ProcessApi for Relayed {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Answer, String> {
+        use http_body_util::{BodyExt, Limited};
+        use spin_sdk::http::FullBody;
+
+        let component = component_for(path).ok_or_else(|| format!("no component serves {path}"))?;
+        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        let request = http::Request::builder()
+            .method(method)
+            .uri(format!("http://{component}.spin.internal{path}"))
+            .header(http::header::AUTHORIZATION, &self.authorization)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(FullBody::new(bytes::Bytes::from(bytes)))
+            .map_err(|e| format!("the call could not be built: {e}"))?;
+        let response = spin_sdk::http::send(request)
+            .await
+            .map_err(|e| format!("{component} did not answer: {e:?}"))?;
+        let status = response.status().as_u16();
+        let collected = Limited::new(response.into_body(), MAX_ANSWER_BYTES)
+            .collect()
+            .await
+            .map_err(|e| format!("{component}'s answer could not be read: {e}"))?;
+        let body = serde_json::from_slice(&collected.to_bytes()).unwrap_or(Value::Null);
+        Ok(Answer { status, body })
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl ProcessApi for Relayed {
+    /// Native builds serve the OpenAPI document and unit tests; they call nothing.
+    async fn call(
+        &self,
+        _method: Method,
+        path: &str,
+        _body: Option<&Value>,
+    ) -> Result<Answer, String> {
+        Err(format!("calling {path} needs a Spin host"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_goes_to_its_process() {
+        assert_eq!(
+            component_for("/api/v1/incidents/INC0000001/assign"),
+            Some("incident")
+        );
+        assert_eq!(
+            component_for("/api/v1/requests?approver=me"),
+            Some("service-request")
+        );
+        assert_eq!(
+            component_for("/api/v1/problems/PRB0000001"),
+            Some("problem")
+        );
+        assert_eq!(component_for("/api/v1/users"), None);
+    }
+
+    #[test]
+    fn a_refusal_reads_as_its_detail() {
+        let refused = Answer {
+            status: 403,
+            body: serde_json::json!({"detail": "this needs the authority incident.write"}),
+        };
+        assert!(!refused.ok());
+        assert_eq!(refused.detail(), "this needs the authority incident.write");
+        let bare = Answer {
+            status: 502,
+            body: Value::Null,
+        };
+        assert_eq!(bare.detail(), "the answer was HTTP 502");
+    }
+}

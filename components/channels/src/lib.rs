@@ -1,0 +1,35 @@
+//! Chat operations as a Spin component: Slack slash commands (Teams and e-mail to follow),
+//! each request proven by the platform's signature, the chat account mapped to a project user
+//! before anything is done, and the command carried out through the process components, as
+//! that user, by Spin's service chaining. Its own component because it speaks for people the
+//! processes never see directly, with secrets and an allow-list of its own. This file is the
+//! route table; handlers are in `routes/`, the relayed calls in `api.rs`, replies in
+//! `reply.rs`, SQL in `store.rs`, wire shapes in `wire.rs`, the OpenAPI part in `openapi.rs`.
+
+mod api;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod openapi;
+mod reply;
+mod routes;
+mod store;
+mod wire;
+
+use itsm_http::RouteTable;
+use routes::{identities, slack};
+
+/// The component's routes, before the shared conventions are applied.
+pub fn route_table() -> RouteTable {
+    RouteTable::new()
+        .signed_post("/api/v1/channels/slack/commands", slack::command)
+        .get("/api/v1/channels/identities", identities::list)
+        .put(
+            "/api/v1/channels/identities/{platform}/{workspace}/{external_id}",
+            identities::link,
+        )
+        .delete(
+            "/api/v1/channels/identities/{platform}/{workspace}/{external_id}",
+            identities::unlink,
+        )
+}
+
+itsm_http::component_entry!();

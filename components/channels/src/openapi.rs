@@ -1,0 +1,60 @@
+//! The channels component's part of the OpenAPI document, next to its route table so the two
+//! change together; the `itsm-openapi` crate's tests fail when they disagree.
+
+use crate::store::ChatIdentity;
+use crate::wire::{LinkRequest, SlackCommand};
+use itsm_domain::access::names;
+use itsm_domain::chat::COMMAND_HELP;
+use itsm_http::openapi::ApiDoc;
+
+const TAG: &str = "channels";
+const ACCOUNT: &str = "/api/v1/channels/identities/{platform}/{workspace}/{external_id}";
+
+pub fn describe(doc: &mut ApiDoc) {
+    doc.tag(TAG, "Chat operations: Slack slash commands, verified by Slack's signature and carried out through the processes as the project user the Slack account is linked to, with that user's authorities.");
+    let commands = format!(
+        "The Slack app's slash command (`/itsm`). Slack's request is checked first: `X-Slack-Signature` must be `v0=` and the HMAC-SHA256 of `v0:<X-Slack-Request-Timestamp>:<body>` under the `slack_signing_secret` variable, and the timestamp within five minutes; otherwise 401, and nothing is done. A copy of a request already handled (a replay, or a retry after a lost answer) gets the first answer and does nothing again. An unsigned or badly signed request is logged; the first of each minute is also recorded in the audit trail. An account not linked to a user gets a reply saying how to link it, and nothing is done. Commands: {COMMAND_HELP}. The answer is Slack's slash-command response (`response_type` `in_channel` for changes, `ephemeral` for answers only the caller should see, and Block Kit `blocks` of plain text); a refusal by the process comes back in its own words, privately."
+    );
+    doc.post("/api/v1/channels/slack/commands", "slackCommand", "A Slack slash command")
+        .tag(TAG)
+        .signed("Slack's request signature (X-Slack-Signature, X-Slack-Request-Timestamp).")
+        .describe(&commands)
+        .form_body::<SlackCommand>()
+        .ok_json_schema(
+            "The reply to show in Slack.",
+            serde_json::json!({"type": "object", "required": ["text"], "properties": {
+                "response_type": {"type": "string", "enum": ["in_channel", "ephemeral"]},
+                "text": {"type": "string"},
+                "blocks": {"type": "array", "items": {"type": "object"}}}}),
+        )
+        .fails(503, "The deployment has not set `slack_signing_secret` (or `relay_secret`); the detail names it.")
+        .add();
+    doc.get(
+        "/api/v1/channels/identities",
+        "listChatIdentities",
+        "Chat accounts linked to users",
+    )
+    .tag(TAG)
+    .authority(names::USER_READ)
+    .list_of::<ChatIdentity>("Every linked account.")
+    .add();
+    doc.put(ACCOUNT, "linkChatIdentity", "Link a chat account to a user")
+        .tag(TAG)
+        .authority(names::TOKEN_MANAGE)
+        .describe("From then on the account's commands act as this user, with the user's authorities, as a token of theirs would; so it takes what issuing someone else's token takes. Linking again moves the account to another user.")
+        .path_choice("platform", "The chat platform.", ["slack", "teams"])
+        .path_param("workspace", "The Slack workspace (team id, such as T0001) or Teams tenant.")
+        .path_param("external_id", "The platform's user id (Slack U…, Teams aadObjectId).")
+        .body::<LinkRequest>()
+        .ok::<ChatIdentity>("The link, replacing an earlier one.")
+        .created::<ChatIdentity>("The new link.")
+        .add();
+    doc.delete(ACCOUNT, "unlinkChatIdentity", "Unlink a chat account")
+        .tag(TAG)
+        .authority(names::TOKEN_MANAGE)
+        .path_choice("platform", "The chat platform.", ["slack", "teams"])
+        .path_param("workspace", "The Slack workspace or Teams tenant.")
+        .path_param("external_id", "The platform's user id.")
+        .no_content("Unlinked: its commands now get the linking hint again.")
+        .add();
+}

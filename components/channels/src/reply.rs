@@ -1,0 +1,130 @@
+//! What a command answers, the same for every chat, and its Slack shape. Everything in a reply
+//! that came from a record is sent as plain text, which the platforms show as written, so a
+//! title cannot turn into a mention, a link or formatting.
+
+use serde_json::{Value, json};
+
+/// A reply: seen by everyone in the channel, or only by the one who asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub public: bool,
+    pub headline: String,
+    /// Further lines, such as a list of records.
+    pub lines: Vec<String>,
+    /// Name and value pairs, such as a record's state and priority.
+    pub facts: Vec<(String, String)>,
+}
+
+impl Reply {
+    /// Only for the one who asked: answers, lists, refusals.
+    pub fn private(headline: impl Into<String>) -> Self {
+        Self {
+            public: false,
+            headline: headline.into(),
+            lines: Vec::new(),
+            facts: Vec::new(),
+        }
+    }
+
+    /// For the channel: a change others should see.
+    pub fn public(headline: impl Into<String>) -> Self {
+        Self {
+            public: true,
+            ..Self::private(headline)
+        }
+    }
+
+    pub fn with_lines(mut self, lines: Vec<String>) -> Self {
+        self.lines = lines;
+        self
+    }
+
+    pub fn with_facts(mut self, facts: Vec<(String, String)>) -> Self {
+        self.facts = facts;
+        self
+    }
+
+    /// A slash command's answer in Block Kit.
+    pub fn to_slack(&self) -> Value {
+        let plain = |text: &str| json!({"type": "plain_text", "text": fit(text), "emoji": false});
+        let mut blocks = vec![json!({"type": "section", "text": plain(&self.headline)})];
+        if !self.lines.is_empty() {
+            blocks.push(json!({"type": "section", "text": plain(&self.lines.join("\n"))}));
+        }
+        if !self.facts.is_empty() {
+            // Slack shows at most ten fields in a section.
+            let fields: Vec<Value> = self
+                .facts
+                .iter()
+                .take(10)
+                .map(|(name, value)| plain(&format!("{name}: {value}")))
+                .collect();
+            blocks.push(json!({"type": "section", "fields": fields}));
+        }
+        json!({
+            "response_type": if self.public { "in_channel" } else { "ephemeral" },
+            "text": fit(&slack_escape(&self.headline)),
+            "blocks": blocks,
+        })
+    }
+}
+
+/// The most characters Slack takes in one text object.
+const SLACK_TEXT_MAX: usize = 3000;
+
+/// `text`, cut to what Slack takes, with an ellipsis when cut.
+fn fit(text: &str) -> String {
+    if text.chars().count() <= SLACK_TEXT_MAX {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(SLACK_TEXT_MAX - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// Slack reads `&`, `<` and `>` as markup in message text (the notification line).
+fn slack_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slack_replies_are_plain_text_and_private_unless_public() {
+        let reply = Reply::public("INC0000001 logged: <!channel> & co")
+            .with_facts(vec![("State".to_owned(), "new".to_owned())]);
+        let slack = reply.to_slack();
+        assert_eq!(slack["response_type"], "in_channel");
+        assert_eq!(
+            slack["text"],
+            "INC0000001 logged: &lt;!channel&gt; &amp; co"
+        );
+        assert_eq!(slack["blocks"][0]["text"]["type"], "plain_text");
+        assert_eq!(
+            slack["blocks"][0]["text"]["text"],
+            "INC0000001 logged: <!channel> & co"
+        );
+        assert_eq!(slack["blocks"][1]["fields"][0]["text"], "State: new");
+        assert_eq!(Reply::private("x").to_slack()["response_type"], "ephemeral");
+    }
+
+    #[test]
+    fn long_texts_are_cut_to_what_slack_takes() {
+        let long = Reply::private("é".repeat(5000))
+            .with_lines(vec!["x".repeat(10_000)])
+            .to_slack();
+        for text in [
+            &long["text"],
+            &long["blocks"][0]["text"]["text"],
+            &long["blocks"][1]["text"]["text"],
+        ] {
+            let text = text.as_str().expect("text");
+            assert_eq!(text.chars().count(), SLACK_TEXT_MAX);
+            assert!(text.ends_with('…'));
+        }
+    }
+}

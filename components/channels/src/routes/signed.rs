@@ -1,0 +1,156 @@
+//! What every signed chat route does around its platform's own check: the time, the secrets it
+//! needs (503 naming the variable when unset), the audit entry of a refused signature, and
+//! handling each signed body once, however often the platform retries it.
+
+use crate::store::{Seen, answered, arrive, forget};
+use itsm_http::auth::UNAUTHENTICATED_USER;
+use itsm_http::relay::{RELAY_SECRET, RELAY_SECRET_MIN_CHARS};
+use itsm_http::{ApiError, Services};
+use itsm_store::{AuditEntry, Kv, Variables, in_transaction, insert_audit_entry};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+/// How long a handled request is remembered: past every platform's replay window.
+const REMEMBER_MINUTES: i64 = 10;
+
+pub struct RequestGuard<'s> {
+    services: &'s Services,
+    platform: &'static str,
+    pub now: String,
+    pub now_unix: i64,
+}
+
+impl<'s> RequestGuard<'s> {
+    pub async fn new(services: &'s Services, platform: &'static str) -> Result<Self, ApiError> {
+        let now = itsm_http::now();
+        let now_unix = itsm_http::time::unix_seconds(&now)?;
+        Ok(Self {
+            services,
+            platform,
+            now,
+            now_unix,
+        })
+    }
+
+    /// A secret the platform's check needs; 503 naming it when the deployment has not set it.
+    pub async fn secret(&self, variable: &str) -> Result<String, ApiError> {
+        match self
+            .services
+            .vars
+            .get(variable)
+            .await?
+            .filter(|v| !v.is_empty())
+        {
+            Some(secret) => Ok(secret),
+            None => Err(ApiError::NotConfigured {
+                detail: format!(
+                    "{} commands are not set up: set the Spin variable {variable} (SPIN_VARIABLE_{})",
+                    self.platform,
+                    variable.to_ascii_uppercase()
+                ),
+            }),
+        }
+    }
+
+    /// The secret relayed calls to the processes are signed with.
+    pub async fn relay_secret(&self) -> Result<String, ApiError> {
+        let secret = self.secret(RELAY_SECRET).await?;
+        if secret.chars().count() < RELAY_SECRET_MIN_CHARS {
+            return Err(ApiError::NotConfigured {
+                detail: format!(
+                    "the Spin variable {RELAY_SECRET} must be at least {RELAY_SECRET_MIN_CHARS} characters long"
+                ),
+            });
+        }
+        Ok(secret)
+    }
+
+    /// Runs `handle` for the first copy of a signed body and keeps its answer; a repeat gets
+    /// that answer (or, while the first is still being handled, a note saying so) and does
+    /// nothing.
+    pub async fn once(
+        &self,
+        body: &[u8],
+        handle: impl AsyncFnOnce() -> Result<Value, ApiError>,
+    ) -> Result<Value, ApiError> {
+        let db = &*self.services.db;
+        let hash = hex::encode(Sha256::digest(body));
+        let forget_before = itsm_http::time::format_instant(
+            chrono::DateTime::from_timestamp(self.now_unix - REMEMBER_MINUTES * 60, 0)
+                .unwrap_or_default(),
+        );
+        let seen = in_transaction(db, async |db| {
+            Ok::<_, ApiError>(arrive(db, self.platform, &hash, &self.now, &forget_before).await?)
+        })
+        .await?;
+        match seen {
+            Seen::Answered(answer) => Ok(answer),
+            Seen::InHand => {
+                Ok(json!({"response_type": "ephemeral", "text": "Still working on that request."}))
+            }
+            Seen::First => match handle().await {
+                Ok(answer) => {
+                    in_transaction(db, async |db| {
+                        answered(db, &hash, &answer).await?;
+                        Ok::<_, ApiError>(())
+                    })
+                    .await?;
+                    Ok(answer)
+                }
+                Err(error) => {
+                    // Nothing was answered, so a retry must be handled, not told to wait.
+                    in_transaction(db, async |db| {
+                        forget(db, &hash).await?;
+                        Ok::<_, ApiError>(())
+                    })
+                    .await?;
+                    Err(error)
+                }
+            },
+        }
+    }
+}
+
+/// The 401 for a request whose signature failed. Every refusal goes to the log; the audit trail
+/// records the first of each minute per platform, so a misconfigured secret or an attack shows
+/// there without anyone being able to flood it with unsigned requests.
+pub async fn refuse_signature(
+    services: &Services,
+    platform: &str,
+    why: &str,
+    now: &str,
+    now_unix: i64,
+) -> ApiError {
+    eprintln!("refused a {platform} request at {now}: {why}");
+    let minute = (now_unix / 60).to_string();
+    let key = format!("chat:refused:{platform}");
+    let seen = services.kv.get(&key).await.ok().flatten();
+    if seen.as_deref() != Some(minute.as_bytes()) {
+        let _ = services.kv.set(&key, minute.as_bytes()).await;
+        let recorded = in_transaction(&*services.db, async |db| {
+            insert_audit_entry(
+                db,
+                &AuditEntry {
+                    entity_type: "chat_request",
+                    entity_id: 0,
+                    action: "signature.refused",
+                    actor: UNAUTHENTICATED_USER,
+                    actor_roles: "",
+                    occurred_at: now,
+                    before: None,
+                    after: Some(&json!({"platform": platform})),
+                    reason: Some(why),
+                },
+            )
+            .await?;
+            Ok::<_, ApiError>(())
+        })
+        .await;
+        if let Err(error) = recorded {
+            eprintln!("a refused {platform} request could not be recorded: {error}");
+        }
+    }
+    ApiError::Unauthorized {
+        detail: format!("the {platform} signature was refused: {why}"),
+    }
+}

@@ -1,0 +1,138 @@
+//! `POST /api/v1/channels/slack/commands`: Slack's slash command (`/itsm …`). The request must be
+//! signed by the app's signing secret and fresh (else 401, logged, and nothing is done); a copy
+//! of a request already handled (a replay, or a retry after a lost answer) gets the first answer;
+//! the Slack account must be linked to a project user, or it gets a reply saying how to link it
+//! and nothing is done; then the command runs as that user and the answer is Block Kit, within
+//! Slack's three seconds (every call stays inside the host).
+
+use super::commands::run;
+use super::signed::{RequestGuard, refuse_signature};
+use crate::api::Relayed;
+use crate::reply::Reply;
+use crate::store::linked_user;
+use crate::wire::SlackCommand;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use http::HeaderMap;
+use itsm_domain::chat::{COMMAND_HELP, Command, parse_command, slack_signature_valid};
+use itsm_http::relay::relay_header;
+use itsm_http::{ApiError, Services};
+use serde_json::Value;
+
+/// The Spin variable holding the Slack app's signing secret.
+pub const SIGNING_SECRET: &str = "slack_signing_secret";
+
+pub async fn command(
+    State(services): State<Services>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let guard = RequestGuard::new(&services, "slack").await?;
+    verify(&services, &guard, &headers, &body).await?;
+    let relay_secret = guard.relay_secret().await?;
+    let form: SlackCommand = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| ApiError::bad_field("body", format!("not a Slack slash command: {e}")))?;
+    guard
+        .once(&body, async || {
+            let reply = answer(&services, &guard, &relay_secret, &form).await?;
+            Ok(reply.to_slack())
+        })
+        .await
+        .map(Json)
+}
+
+async fn verify(
+    services: &Services,
+    guard: &RequestGuard<'_>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), ApiError> {
+    let secret = guard.secret(SIGNING_SECRET).await?;
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    };
+    let checked = slack_signature_valid(
+        &secret,
+        header("x-slack-request-timestamp"),
+        body,
+        header("x-slack-signature"),
+        guard.now_unix,
+    );
+    match checked {
+        Ok(()) => Ok(()),
+        Err(why) => Err(refuse_signature(services, "slack", why, &guard.now, guard.now_unix).await),
+    }
+}
+
+/// What the command answers: a link hint for an unknown account, help for a mistake, else the
+/// command's own answer.
+async fn answer(
+    services: &Services,
+    guard: &RequestGuard<'_>,
+    relay_secret: &str,
+    form: &SlackCommand,
+) -> Result<Reply, ApiError> {
+    let db = &*services.db;
+    let Some(user) = linked_user(db, "slack", &form.team_id, &form.user_id).await? else {
+        return Ok(Reply::private(format!(
+            "Your Slack account ({} in workspace {}) is not linked to a user of this service desk yet, so nothing was done. \
+             Ask an administrator to link it: PUT /api/v1/channels/identities/slack/{}/{} with {{\"user\": \"<your user name>\"}}.",
+            form.user_id, form.team_id, form.team_id, form.user_id
+        )));
+    };
+    let command = match parse_command(&form.text) {
+        Ok(command) => command,
+        Err(mistake) => {
+            return Ok(Reply::private(format!(
+                "{mistake}. Commands: {COMMAND_HELP}"
+            )));
+        }
+    };
+    let command = match with_mentions_resolved(services, &form.team_id, command).await? {
+        Ok(command) => command,
+        Err(reply) => return Ok(reply),
+    };
+    let relay = Relayed {
+        authorization: relay_header(relay_secret, &user, guard.now_unix),
+    };
+    Ok(run(&relay, &user, command).await)
+}
+
+/// An assignee named as a Slack mention (`<@U0123|ann>`, as Slack writes mentions when the
+/// command escapes them) is the project user that Slack account is linked to.
+async fn with_mentions_resolved(
+    services: &Services,
+    team: &str,
+    command: Command,
+) -> Result<Result<Command, Reply>, ApiError> {
+    let Command::Assign {
+        record,
+        to: Some(named),
+    } = &command
+    else {
+        return Ok(Ok(command));
+    };
+    let Some(mention) = named.strip_prefix("<@").and_then(|m| m.strip_suffix('>')) else {
+        return Ok(Ok(command));
+    };
+    let slack_id = mention
+        .split('|')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    Ok(
+        match linked_user(&*services.db, "slack", team, &slack_id).await? {
+            Some(user) => Ok(Command::Assign {
+                record: *record,
+                to: Some(user),
+            }),
+            None => Err(Reply::private(format!(
+                "The Slack account {slack_id} is not linked to a user here, so I cannot assign to it."
+            ))),
+        },
+    )
+}

@@ -1,0 +1,312 @@
+//! The channels component's SQL: which chat account is which project user.
+
+use itsm_store::{Sql, StoreError};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// A chat account linked to a project user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ChatIdentity {
+    /// `slack` or `teams`.
+    pub platform: String,
+    /// The Slack workspace (team id) or Teams tenant.
+    pub workspace: String,
+    /// The platform's user id (Slack `U…`, Teams `aadObjectId`).
+    pub external_id: String,
+    /// The project user the account acts as.
+    pub user: String,
+    pub linked_by: String,
+    pub linked_at: String,
+}
+
+/// The project user a chat account acts as, if it is linked to an active one.
+pub async fn linked_user(
+    db: &impl Sql,
+    platform: &str,
+    workspace: &str,
+    external_id: &str,
+) -> Result<Option<String>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT c.user_name FROM chat_identity c JOIN app_user u ON u.user_name = c.user_name
+             WHERE c.platform = ? AND c.workspace = ? AND c.external_id = ? AND u.deactivated_at IS NULL",
+            &[platform.into(), workspace.into(), external_id.into()],
+        )
+        .await?;
+    rows.first().map(|row| row.get("user_name")).transpose()
+}
+
+/// Links (or re-links) a chat account; whether it was linked before.
+pub async fn save_identity(db: &impl Sql, identity: &ChatIdentity) -> Result<bool, StoreError> {
+    let existed = load_identity(
+        db,
+        &identity.platform,
+        &identity.workspace,
+        &identity.external_id,
+    )
+    .await?
+    .is_some();
+    db.execute(
+        "INSERT INTO chat_identity (platform, workspace, external_id, user_name, linked_by, linked_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (platform, workspace, external_id) DO UPDATE SET
+            user_name = excluded.user_name, linked_by = excluded.linked_by, linked_at = excluded.linked_at",
+        &[
+            identity.platform.as_str().into(),
+            identity.workspace.as_str().into(),
+            identity.external_id.as_str().into(),
+            identity.user.as_str().into(),
+            identity.linked_by.as_str().into(),
+            identity.linked_at.as_str().into(),
+        ],
+    )
+    .await?;
+    Ok(existed)
+}
+
+pub async fn load_identity(
+    db: &impl Sql,
+    platform: &str,
+    workspace: &str,
+    external_id: &str,
+) -> Result<Option<ChatIdentity>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT platform, workspace, external_id, user_name, linked_by, linked_at FROM chat_identity
+             WHERE platform = ? AND workspace = ? AND external_id = ?",
+            &[platform.into(), workspace.into(), external_id.into()],
+        )
+        .await?;
+    rows.first().map(|row| from_row(&row)).transpose()
+}
+
+/// Every linked account, by platform, workspace and user.
+pub async fn list_identities(db: &impl Sql) -> Result<Vec<ChatIdentity>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT platform, workspace, external_id, user_name, linked_by, linked_at FROM chat_identity
+             ORDER BY platform, workspace, user_name, external_id",
+            &[],
+        )
+        .await?;
+    rows.iter().map(|row| from_row(&row)).collect()
+}
+
+pub async fn delete_identity(
+    db: &impl Sql,
+    platform: &str,
+    workspace: &str,
+    external_id: &str,
+) -> Result<bool, StoreError> {
+    let removed = db
+        .execute(
+            "DELETE FROM chat_identity WHERE platform = ? AND workspace = ? AND external_id = ?",
+            &[platform.into(), workspace.into(), external_id.into()],
+        )
+        .await?;
+    Ok(removed == 1)
+}
+
+/// What became of a chat request's first copy, when this is not the first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Seen {
+    First,
+    /// Still being handled: its answer is not known yet.
+    InHand,
+    Answered(serde_json::Value),
+}
+
+/// Records a request's arrival, unless its body was seen before; prunes what is older than
+/// `forget_before`. Call inside a transaction.
+pub async fn arrive(
+    db: &impl Sql,
+    platform: &str,
+    body_hash: &str,
+    now: &str,
+    forget_before: &str,
+) -> Result<Seen, StoreError> {
+    db.execute(
+        "DELETE FROM chat_request WHERE received_at < ?",
+        &[forget_before.into()],
+    )
+    .await?;
+    let inserted = db
+        .execute(
+            "INSERT OR IGNORE INTO chat_request (body_hash, platform, received_at) VALUES (?, ?, ?)",
+            &[body_hash.into(), platform.into(), now.into()],
+        )
+        .await?;
+    if inserted == 1 {
+        return Ok(Seen::First);
+    }
+    let rows = db
+        .query(
+            "SELECT answer FROM chat_request WHERE body_hash = ?",
+            &[body_hash.into()],
+        )
+        .await?;
+    let answer: Option<serde_json::Value> = match rows.first() {
+        Some(row) => row.json_opt("answer")?,
+        None => None,
+    };
+    Ok(answer.map_or(Seen::InHand, Seen::Answered))
+}
+
+/// Forgets a request whose handling failed, so a retry is handled afresh.
+pub async fn forget(db: &impl Sql, body_hash: &str) -> Result<(), StoreError> {
+    db.execute(
+        "DELETE FROM chat_request WHERE body_hash = ? AND answer IS NULL",
+        &[body_hash.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Keeps the answer given to a request, for its retries.
+pub async fn answered(
+    db: &impl Sql,
+    body_hash: &str,
+    answer: &serde_json::Value,
+) -> Result<(), StoreError> {
+    db.execute(
+        "UPDATE chat_request SET answer = ? WHERE body_hash = ?",
+        &[answer.to_string().into(), body_hash.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+fn from_row(row: &itsm_store::Row<'_>) -> Result<ChatIdentity, StoreError> {
+    Ok(ChatIdentity {
+        platform: row.get("platform")?,
+        workspace: row.get("workspace")?,
+        external_id: row.get("external_id")?,
+        user: row.get("user_name")?,
+        linked_by: row.get("linked_by")?,
+        linked_at: row.get("linked_at")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use itsm_store::native::NativeDb;
+
+    const NOW: &str = "2027-01-11T09:00:00.000Z";
+
+    async fn db() -> NativeDb {
+        let db = NativeDb::in_memory().expect("db");
+        itsm_store::apply_migrations(&db, NOW)
+            .await
+            .expect("migrations");
+        for (name, deactivated) in [("ann", None), ("old", Some(NOW))] {
+            db.execute(
+                "INSERT INTO app_user (user_name, display_name, created_at, deactivated_at) VALUES (?, ?, ?, ?)",
+                &[name.into(), name.into(), NOW.into(), deactivated.into()],
+            )
+            .await
+            .expect("user");
+        }
+        db
+    }
+
+    fn identity(external_id: &str, user: &str) -> ChatIdentity {
+        ChatIdentity {
+            platform: "slack".to_owned(),
+            workspace: "T1".to_owned(),
+            external_id: external_id.to_owned(),
+            user: user.to_owned(),
+            linked_by: "admin".to_owned(),
+            linked_at: NOW.to_owned(),
+        }
+    }
+
+    #[tokio::test]
+    async fn linked_accounts_act_as_their_active_user_only() {
+        let db = db().await;
+        assert!(
+            !save_identity(&db, &identity("U1", "ann"))
+                .await
+                .expect("linked")
+        );
+        assert!(
+            save_identity(&db, &identity("U1", "ann"))
+                .await
+                .expect("re-linked")
+        );
+        save_identity(&db, &identity("U2", "old"))
+            .await
+            .expect("linked");
+        assert_eq!(
+            linked_user(&db, "slack", "T1", "U1")
+                .await
+                .expect("read")
+                .as_deref(),
+            Some("ann")
+        );
+        assert_eq!(
+            linked_user(&db, "slack", "T2", "U1").await.expect("read"),
+            None,
+            "another workspace"
+        );
+        assert_eq!(
+            linked_user(&db, "slack", "T1", "U2").await.expect("read"),
+            None,
+            "deactivated"
+        );
+        assert_eq!(list_identities(&db).await.expect("list").len(), 2);
+        assert!(
+            delete_identity(&db, "slack", "T1", "U1")
+                .await
+                .expect("deleted")
+        );
+        assert!(
+            !delete_identity(&db, "slack", "T1", "U1")
+                .await
+                .expect("gone")
+        );
+        let unknown_user = save_identity(&db, &identity("U3", "nobody")).await;
+        assert!(unknown_user.is_err(), "the user must exist");
+    }
+
+    #[tokio::test]
+    async fn a_repeated_request_gets_the_first_ones_answer_until_it_is_forgotten() {
+        let db = db().await;
+        let later = "2027-01-11T09:20:00.000Z";
+        assert_eq!(
+            arrive(&db, "slack", "h1", NOW, "2027-01-11T08:50:00.000Z")
+                .await
+                .expect("first"),
+            Seen::First
+        );
+        assert_eq!(
+            arrive(&db, "slack", "h1", NOW, "2027-01-11T08:50:00.000Z")
+                .await
+                .expect("again"),
+            Seen::InHand
+        );
+        let answer = serde_json::json!({"text": "done"});
+        answered(&db, "h1", &answer).await.expect("kept");
+        assert_eq!(
+            arrive(&db, "slack", "h1", NOW, "2027-01-11T08:50:00.000Z")
+                .await
+                .expect("retry"),
+            Seen::Answered(answer)
+        );
+        assert_eq!(
+            arrive(&db, "slack", "h1", later, "2027-01-11T09:10:00.000Z")
+                .await
+                .expect("forgotten"),
+            Seen::First
+        );
+        assert_eq!(
+            arrive(&db, "slack", "h2", NOW, NOW).await.expect("first"),
+            Seen::First
+        );
+        forget(&db, "h2").await.expect("forgotten");
+        assert_eq!(
+            arrive(&db, "slack", "h2", NOW, NOW).await.expect("afresh"),
+            Seen::First
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! Chat operations: what people type to the product in Slack or Microsoft Teams, read into
+//! commands, and how those platforms' requests prove where they come from. The channels
+//! component maps the chat user to a project user and carries the commands out.
+
+mod command;
+mod signature;
+
+pub use command::{COMMAND_HELP, Command, RecordRef, parse_command};
+pub use signature::{SLACK_WINDOW_SECONDS, slack_signature_valid, teams_signature_valid};
