@@ -496,3 +496,83 @@ async fn without_a_signing_secret_slack_commands_are_not_set_up() {
         "{refused}"
     );
 }
+
+#[tokio::test]
+async fn buttons_act_as_the_clicker_and_the_outcome_follows_up_through_response_url() {
+    let app = TestApp::spawn().await;
+    app.set_time("2027-01-11T09:00:00Z");
+    let receiver = itsm_api_tests::receiver::Receiver::start().await;
+    app.user_with("ann", &[("service_desk", None)]).await;
+    link(&app, ANN, "ann").await;
+    slash(&app, ANN, "new Badge reader dead at gate 2").await;
+    let shown_record = slash(&app, ANN, "show INC0000001").await;
+    let actions = shown_record["blocks"]
+        .as_array()
+        .expect("blocks")
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .expect("an actions block")
+        .clone();
+    let button = &actions["elements"][0];
+    assert_eq!(
+        (button["action_id"].clone(), button["value"].clone()),
+        (json!("itsm_assign_me"), json!("INC0000001"))
+    );
+
+    // Slack's block_actions payload for that click, as the interactivity guide shapes it.
+    let payload = json!({
+        "type": "block_actions",
+        "user": {"id": ANN, "username": "steve", "name": "steve", "team_id": TEAM},
+        "api_app_id": "A123456",
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "container": {"type": "message", "message_ts": "1548261231.000200", "channel_id": "C2147483705", "is_ephemeral": true},
+        "trigger_id": "12321423423.333649436676.d8c1bb837935619ccad0f624c448ffb3",
+        "team": {"id": TEAM, "domain": "example"},
+        "channel": {"id": "C2147483705", "name": "service-desk"},
+        "response_url": receiver.url("/actions/T0001/1524/H7mQ2Tz3"),
+        "actions": [{"action_id": button["action_id"], "block_id": "b1",
+                     "text": {"type": "plain_text", "text": "Assign to me"},
+                     "value": button["value"], "type": "button", "action_ts": "1548426417.840180"}]
+    });
+    let form = serde_urlencoded::to_string([("payload", payload.to_string())]).expect("form");
+    let signed = signature(NOW_UNIX, &form, SLACK_SIGNING_SECRET);
+    let click = |signed: String| {
+        let form = form.clone();
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/api/v1/channels/slack/interactions"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("x-slack-request-timestamp", NOW_UNIX.to_string())
+                .header("x-slack-signature", signed)
+                .body(form)
+                .send()
+                .await
+                .expect("sent")
+        }
+    };
+    assert_eq!(json_with(click(signed.clone()).await, 200).await, json!({}));
+    let followed = receiver.received();
+    assert_eq!(followed.len(), 1);
+    assert_eq!(followed[0].path, "/actions/T0001/1524/H7mQ2Tz3");
+    let message = followed[0].json();
+    assert_eq!(message["text"], "INC0000001 assigned to ann by ann");
+    assert_eq!(
+        (
+            message["response_type"].clone(),
+            message["replace_original"].clone()
+        ),
+        (json!("in_channel"), json!(false))
+    );
+    let incident = json_with(app.get("/api/v1/incidents/INC0000001").await, 200).await;
+    assert_eq!(incident["assignee"], "ann");
+
+    // The same click again does nothing again; a forged one is refused.
+    json_with(click(signed).await, 200).await;
+    assert_eq!(receiver.received().len(), 1);
+    problem(
+        click(signature(NOW_UNIX, &form, "a forger's secret")).await,
+        401,
+    )
+    .await;
+}

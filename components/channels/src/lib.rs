@@ -1,4 +1,5 @@
-//! Chat operations as a Spin component: Slack slash commands (Teams and e-mail to follow),
+//! Chat operations as a Spin component: Slack slash commands and buttons (Teams and e-mail to
+//! follow),
 //! each request proven by the platform's signature, the chat account mapped to a project user
 //! before anything is done, and the command carried out through the process components, as
 //! that user, by Spin's service chaining. Its own component because it speaks for people the
@@ -15,12 +16,16 @@ mod store;
 mod wire;
 
 use itsm_http::RouteTable;
-use routes::{identities, slack};
+use routes::{identities, slack, slack_actions};
 
 /// The component's routes, before the shared conventions are applied.
 pub fn route_table() -> RouteTable {
     RouteTable::new()
         .signed_post("/api/v1/channels/slack/commands", slack::command)
+        .signed_post(
+            "/api/v1/channels/slack/interactions",
+            slack_actions::interaction,
+        )
         .get("/api/v1/channels/identities", identities::list)
         .put(
             "/api/v1/channels/identities/{platform}/{workspace}/{external_id}",

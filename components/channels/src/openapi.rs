@@ -2,7 +2,7 @@
 //! change together; the `itsm-openapi` crate's tests fail when they disagree.
 
 use crate::store::ChatIdentity;
-use crate::wire::{LinkRequest, SlackCommand};
+use crate::wire::{LinkRequest, SlackCommand, SlackInteraction};
 use itsm_domain::access::names;
 use itsm_domain::chat::COMMAND_HELP;
 use itsm_http::openapi::ApiDoc;
@@ -27,6 +27,14 @@ pub fn describe(doc: &mut ApiDoc) {
                 "text": {"type": "string"},
                 "blocks": {"type": "array", "items": {"type": "object"}}}}),
         )
+        .fails(503, "The deployment has not set `slack_signing_secret` (or `relay_secret`); the detail names it.")
+        .add();
+    doc.post("/api/v1/channels/slack/interactions", "slackInteraction", "A click on a Slack button")
+        .tag(TAG)
+        .signed("Slack's request signature (X-Slack-Signature, X-Slack-Request-Timestamp).")
+        .describe("The Slack app's interactivity request URL. A `show` answer offers buttons (`Assign to me` on an open incident or request, `Approve` on a request awaiting approval); a click is checked like a slash command and carried out as the clicker, and its outcome posted to the interaction's `response_url`. The answer itself is an empty object, as Slack asks.")
+        .form_body::<SlackInteraction>()
+        .ok_json_schema("Received.", serde_json::json!({"type": "object"}))
         .fails(503, "The deployment has not set `slack_signing_secret` (or `relay_secret`); the detail names it.")
         .add();
     doc.get(

@@ -13,6 +13,16 @@ pub struct Reply {
     pub lines: Vec<String>,
     /// Name and value pairs, such as a record's state and priority.
     pub facts: Vec<(String, String)>,
+    /// What can be done to the record at a click, where the platform has buttons.
+    pub buttons: Vec<Button>,
+}
+
+/// A button: its label, the action it asks for, and the record it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub label: &'static str,
+    pub action: &'static str,
+    pub record: String,
 }
 
 impl Reply {
@@ -23,6 +33,7 @@ impl Reply {
             headline: headline.into(),
             lines: Vec::new(),
             facts: Vec::new(),
+            buttons: Vec::new(),
         }
     }
 
@@ -44,6 +55,11 @@ impl Reply {
         self
     }
 
+    pub fn with_buttons(mut self, buttons: Vec<Button>) -> Self {
+        self.buttons = buttons;
+        self
+    }
+
     /// A slash command's answer in Block Kit.
     pub fn to_slack(&self) -> Value {
         let plain = |text: &str| json!({"type": "plain_text", "text": fit(text), "emoji": false});
@@ -60,6 +76,16 @@ impl Reply {
                 .map(|(name, value)| plain(&format!("{name}: {value}")))
                 .collect();
             blocks.push(json!({"type": "section", "fields": fields}));
+        }
+        if !self.buttons.is_empty() {
+            let elements: Vec<Value> = self
+                .buttons
+                .iter()
+                .map(|b| {
+                    json!({"type": "button", "text": plain(b.label), "action_id": b.action, "value": b.record})
+                })
+                .collect();
+            blocks.push(json!({"type": "actions", "elements": elements}));
         }
         json!({
             "response_type": if self.public { "in_channel" } else { "ephemeral" },
@@ -110,6 +136,22 @@ mod tests {
         );
         assert_eq!(slack["blocks"][1]["fields"][0]["text"], "State: new");
         assert_eq!(Reply::private("x").to_slack()["response_type"], "ephemeral");
+    }
+
+    #[test]
+    fn buttons_become_an_actions_block() {
+        let reply = Reply::private("INC0000001: Mail down").with_buttons(vec![Button {
+            label: "Assign to me",
+            action: "itsm_assign_me",
+            record: "INC0000001".to_owned(),
+        }]);
+        let slack = reply.to_slack();
+        let button = &slack["blocks"][1]["elements"][0];
+        assert_eq!(slack["blocks"][1]["type"], "actions");
+        assert_eq!(
+            (button["action_id"].clone(), button["value"].clone()),
+            (json!("itsm_assign_me"), json!("INC0000001"))
+        );
     }
 
     #[test]

@@ -39,6 +39,37 @@ pub struct SlackCommand {
     pub token: Option<String>,
 }
 
+/// The form Slack posts for a click on a message's button: one field holding the JSON payload.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SlackInteraction {
+    /// A `block_actions` payload, as JSON.
+    pub payload: String,
+}
+
+/// The parts of Slack's `block_actions` payload a click needs; the rest is ignored.
+#[derive(Debug, Deserialize)]
+pub struct BlockActions {
+    pub user: SlackId,
+    pub team: SlackId,
+    #[serde(default)]
+    pub actions: Vec<SlackAction>,
+    /// Where to post the outcome, for half an hour.
+    #[serde(default)]
+    pub response_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SlackId {
+    pub id: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SlackAction {
+    pub action_id: String,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
 /// Which project user a chat account acts as.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -3,7 +3,7 @@
 //! audit entry is the process's own. Refusals come back to the chat in the process's words.
 
 use crate::api::{Answer, ProcessApi};
-use crate::reply::Reply;
+use crate::reply::{Button, Reply};
 use http::Method;
 use itsm_domain::RecordKind;
 use itsm_domain::chat::{COMMAND_HELP, Command, RecordRef};
@@ -42,7 +42,8 @@ async fn carry_out(api: &impl ProcessApi, user: &str, command: Command) -> Resul
             )?;
             Ok(
                 Reply::private(format!("{}: {}", record.number(), title_of(&shown.body)))
-                    .with_facts(facts(&shown.body)),
+                    .with_facts(facts(&shown.body))
+                    .with_buttons(buttons(record, &shown.body)),
             )
         }
         Command::Assign { record, to } => {
@@ -115,6 +116,42 @@ async fn carry_out(api: &impl ProcessApi, user: &str, command: Command) -> Resul
                 format!("{} rejected by {user}: {reason}", record.number()),
             ))
         }
+    }
+}
+
+/// The button actions and the commands they stand for.
+pub const ASSIGN_TO_ME: &str = "itsm_assign_me";
+pub const APPROVE: &str = "itsm_approve";
+
+/// The command a button click stands for, on the record it carries.
+pub fn command_for_button(action: &str, record: &str) -> Result<Command, String> {
+    let record = RecordRef::parse(record)?;
+    match action {
+        ASSIGN_TO_ME => Ok(Command::Assign { record, to: None }),
+        APPROVE => Ok(Command::Approve {
+            record,
+            reason: None,
+        }),
+        other => Err(format!("`{other}` is not a button of mine")),
+    }
+}
+
+/// What a shown record offers at a click: taking an open incident or request, approving a
+/// request that awaits approval. Whether the clicker may is the process's to decide.
+fn buttons(record: RecordRef, shown: &Value) -> Vec<Button> {
+    let state = shown["state"].as_str().unwrap_or_default();
+    let button = |label, action| Button {
+        label,
+        action,
+        record: record.number(),
+    };
+    match (record.kind, state) {
+        (RecordKind::Incident, "new" | "in_progress" | "on_hold")
+        | (RecordKind::Request, "submitted" | "assigned" | "in_progress") => {
+            vec![button("Assign to me", ASSIGN_TO_ME)]
+        }
+        (RecordKind::Request, "awaiting_approval") => vec![button("Approve", APPROVE)],
+        _ => Vec::new(),
     }
 }
 
@@ -464,6 +501,34 @@ mod tests {
             !secret.public,
             "a security incident's change is told only to its author"
         );
+    }
+
+    #[tokio::test]
+    async fn shown_records_offer_what_their_state_allows_and_buttons_read_back() {
+        let api = Scripted::new(vec![
+            (
+                200,
+                json!({"number": "INC0000004", "state": "new", "short_description": "Mail"}),
+            ),
+            (
+                200,
+                json!({"number": "INC0000004", "state": "resolved", "short_description": "Mail"}),
+            ),
+        ]);
+        let open = run(&api, "ann", Command::Show { record: inc(4) }).await;
+        assert_eq!(open.buttons[0].action, ASSIGN_TO_ME);
+        assert_eq!(open.buttons[0].record, "INC0000004");
+        let done = run(&api, "ann", Command::Show { record: inc(4) }).await;
+        assert!(done.buttons.is_empty());
+        assert_eq!(
+            command_for_button(ASSIGN_TO_ME, "INC0000004"),
+            Ok(Command::Assign {
+                record: inc(4),
+                to: None
+            })
+        );
+        assert!(command_for_button("itsm_delete", "INC0000004").is_err());
+        assert!(command_for_button(APPROVE, "nonsense").is_err());
     }
 
     #[tokio::test]

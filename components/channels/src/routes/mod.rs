@@ -5,3 +5,4 @@ pub mod commands;
 pub mod identities;
 pub mod signed;
 pub mod slack;
+pub mod slack_actions;

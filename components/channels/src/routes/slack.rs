@@ -28,9 +28,7 @@ pub async fn command(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let guard = RequestGuard::new(&services, "slack").await?;
-    verify(&services, &guard, &headers, &body).await?;
-    let relay_secret = guard.relay_secret().await?;
+    let (guard, relay_secret) = admit(&services, &headers, &body).await?;
     let form: SlackCommand = serde_urlencoded::from_bytes(&body)
         .map_err(|e| ApiError::bad_field("body", format!("not a Slack slash command: {e}")))?;
     guard
@@ -40,6 +38,19 @@ pub async fn command(
         })
         .await
         .map(Json)
+}
+
+/// A Slack request let in: its guard, once its signature and freshness are checked, and the
+/// secret its relayed calls are signed with.
+pub(super) async fn admit<'s>(
+    services: &'s Services,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(RequestGuard<'s>, String), ApiError> {
+    let guard = RequestGuard::new(services, "slack").await?;
+    verify(services, &guard, headers, body).await?;
+    let relay_secret = guard.relay_secret().await?;
+    Ok((guard, relay_secret))
 }
 
 async fn verify(
@@ -78,11 +89,7 @@ async fn answer(
 ) -> Result<Reply, ApiError> {
     let db = &*services.db;
     let Some(user) = linked_user(db, "slack", &form.team_id, &form.user_id).await? else {
-        return Ok(Reply::private(format!(
-            "Your Slack account ({} in workspace {}) is not linked to a user of this service desk yet, so nothing was done. \
-             Ask an administrator to link it: PUT /api/v1/channels/identities/slack/{}/{} with {{\"user\": \"<your user name>\"}}.",
-            form.user_id, form.team_id, form.team_id, form.user_id
-        )));
+        return Ok(not_linked(&form.team_id, &form.user_id));
     };
     let command = match parse_command(&form.text) {
         Ok(command) => command,
@@ -100,6 +107,14 @@ async fn answer(
         authorization: relay_header(relay_secret, &user, guard.now_unix),
     };
     Ok(run(&relay, &user, command).await)
+}
+
+/// The answer to an account nobody linked: nothing was done, and how to put that right.
+pub(super) fn not_linked(team: &str, slack_user: &str) -> Reply {
+    Reply::private(format!(
+        "Your Slack account ({slack_user} in workspace {team}) is not linked to a user of this service desk yet, so nothing was done. \
+         Ask an administrator to link it: PUT /api/v1/channels/identities/slack/{team}/{slack_user} with {{\"user\": \"<your user name>\"}}."
+    ))
 }
 
 /// An assignee named as a Slack mention (`<@U0123|ann>`, as Slack writes mentions when the
