@@ -102,6 +102,11 @@ async fn deliveries_arrive_signed_and_failures_are_retried_on_the_schedule() {
     assert_eq!(delivery.path, "/hooks/itsm");
     assert_eq!(delivery.header("content-type"), "application/json");
     assert_eq!(
+        delivery.header("content-length"),
+        delivery.body.len().to_string(),
+        "a known length, not a chunked body, which not every receiver reads"
+    );
+    assert_eq!(
         delivery.header("webhook-timestamp"),
         "1799658000",
         "the components' clock"

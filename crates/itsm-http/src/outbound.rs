@@ -59,7 +59,9 @@ impl Sender for Http {
         use spin_sdk::wasip3::http::types::RequestOptions;
         use spin_sdk::wasip3::http_compat::RequestOptionsExtension;
 
-        let mut builder = http::Request::post(&outgoing.url);
+        // A known length rather than a chunked body: not every receiver reads chunked requests.
+        let mut builder = http::Request::post(&outgoing.url)
+            .header(http::header::CONTENT_LENGTH, outgoing.body.len());
         for (name, value) in &outgoing.headers {
             builder = builder.header(*name, value);
         }
