@@ -318,7 +318,7 @@ async fn an_order_is_fulfilled_through_its_tasks_and_verified_by_the_requester()
 
 /// Puts an orderable entry `code` for the seed service desktop-om with `approval`, and
 /// publishes the catalogue so it can be ordered.
-pub(crate) async fn publish_entry_with(app: &TestApp, dept: &str, code: &str, approval: Value) {
+async fn publish_entry_with(app: &TestApp, dept: &str, code: &str, approval: Value) {
     let entry = json!({
         "service": "desktop-om",
         "view": "business",
@@ -347,6 +347,33 @@ pub(crate) async fn publish_entry_with(app: &TestApp, dept: &str, code: &str, ap
         201,
     )
     .await;
+}
+
+/// A laptop ordered by the bootstrap administrator for practitioner bob, who must approve it:
+/// REQ0000001, awaiting approval (for tests of what others do with approvals).
+pub(crate) async fn awaiting_bobs_approval(app: &TestApp) -> Value {
+    let dept = app
+        .user_with("dept", &[("service_dept_manager", None)])
+        .await;
+    app.user_with("bob", &[("practitioner", None)]).await;
+    publish_entry_with(
+        app,
+        &dept,
+        "laptop",
+        json!({"rule": "all", "approvers": [{"user": "bob"}]}),
+    )
+    .await;
+    let ordered = json_with(
+        app.post(
+            "/api/v1/requests",
+            &json!({"item": "laptop", "answers": {"model": "small", "for_user": "bob"}}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(ordered["state"], "awaiting_approval");
+    ordered
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! not the product's code), carried out through the processes as the linked user; bad and stale
 //! signatures, replays, unknown accounts and refused steps change nothing.
 
-use crate::requests::publish_entry_with;
+use crate::requests::awaiting_bobs_approval;
 use hmac::{Hmac, Mac};
 use itsm_api_tests::{SLACK_SIGNING_SECRET, TestApp, json_with, problem};
 use reqwest::Method;
@@ -325,28 +325,8 @@ async fn unknown_accounts_mistakes_and_refusals_get_a_helpful_private_answer() {
 async fn an_approver_decides_a_request_from_slack() {
     let app = TestApp::spawn().await;
     app.set_time("2027-01-11T09:00:00Z");
-    let dept = app
-        .user_with("dept", &[("service_dept_manager", None)])
-        .await;
-    app.user_with("bob", &[("practitioner", None)]).await;
+    awaiting_bobs_approval(&app).await;
     link(&app, "U0BOB", "bob").await;
-    publish_entry_with(
-        &app,
-        &dept,
-        "laptop",
-        json!({"rule": "all", "approvers": [{"user": "bob"}]}),
-    )
-    .await;
-    let ordered = json_with(
-        app.post(
-            "/api/v1/requests",
-            &json!({"item": "laptop", "answers": {"model": "small", "for_user": "bob"}}),
-        )
-        .await,
-        201,
-    )
-    .await;
-    assert_eq!(ordered["state"], "awaiting_approval");
 
     let mine = slash(&app, "U0BOB", "mine").await;
     assert!(

@@ -4,7 +4,7 @@
 //! and can be sent again, only what a subscription asked for reaches it, chat formats escape
 //! what records say, and bad set-ups are refused by field with nothing stored.
 
-use crate::requests::publish_entry_with;
+use crate::requests::awaiting_bobs_approval;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
@@ -505,26 +505,7 @@ async fn clocks_approvals_and_rotated_secrets_are_delivered_too() {
     json_with(app.post("/api/v1/slas/tick", &json!({})).await, 200).await;
 
     // A request whose item needs approval.
-    let dept = app
-        .user_with("dept", &[("service_dept_manager", None)])
-        .await;
-    app.user_with("bob", &[("practitioner", None)]).await;
-    publish_entry_with(
-        &app,
-        &dept,
-        "laptop",
-        json!({"rule": "all", "approvers": [{"user": "bob"}]}),
-    )
-    .await;
-    let ordered = json_with(
-        app.post(
-            "/api/v1/requests",
-            &json!({"item": "laptop", "answers": {"model": "small", "for_user": "bob"}}),
-        )
-        .await,
-        201,
-    )
-    .await;
+    let ordered = awaiting_bobs_approval(&app).await;
 
     // Rotated: deliveries carry both signatures for a day.
     let rotated = json_with(

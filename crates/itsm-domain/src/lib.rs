@@ -12,6 +12,7 @@ pub mod knowledge;
 pub mod link;
 pub mod number;
 pub mod problem;
+pub mod record_title;
 pub mod request;
 pub mod sla;
 pub mod text;
@@ -28,4 +29,5 @@ pub use incident::{
     TransitionError, Urgency, allowed_actions, counts_as_reopen, next_state,
 };
 pub use number::{RecordKind, RecordNumber};
+pub use record_title::record_title;
 pub use text::{BoundedText, CommentBody, Description, Label, Reason, ShortDescription};

@@ -5,8 +5,8 @@
 use crate::api::{Answer, ProcessApi};
 use crate::reply::{Button, Reply};
 use http::Method;
-use itsm_domain::RecordKind;
 use itsm_domain::chat::{COMMAND_HELP, Command, RecordRef};
+use itsm_domain::{RecordKind, record_title};
 use serde_json::{Value, json};
 
 /// How many of each list `mine` shows.
@@ -257,15 +257,9 @@ fn expect(answer: Result<Answer, String>, what: &str) -> Result<Answer, Reply> {
     }
 }
 
-/// A record's title: an incident's short description, a problem's title, a request's item.
+/// A record's title, for a line naming it.
 fn title_of(record: &Value) -> String {
-    ["short_description", "title", "subject"]
-        .iter()
-        .find_map(|field| record[field].as_str())
-        .or_else(|| record["item_name"]["en"].as_str())
-        .or_else(|| record["item"].as_str())
-        .unwrap_or_default()
-        .to_owned()
+    record_title(record).unwrap_or_default().to_owned()
 }
 
 fn text_of(value: &Value) -> String {

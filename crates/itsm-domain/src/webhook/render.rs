@@ -6,6 +6,7 @@
 //! notification text, which is read as markup, is escaped.
 
 use super::event_type::EventType;
+use crate::record_title::record_title;
 use crate::text_enum::text_enum;
 use serde_json::{Value, json};
 
@@ -104,7 +105,7 @@ fn teams(delivery: &Delivery<'_>) -> Value {
 fn headline(delivery: &Delivery<'_>, escape: fn(&str) -> String) -> String {
     let object = delivery.object;
     let record = escape(delivery.record.unwrap_or("—"));
-    let title = title_of(object)
+    let title = record_title(object)
         .map(|t| format!(": {}", escape(t)))
         .unwrap_or_default();
     let change = |field: &str| {
@@ -183,18 +184,6 @@ fn context_line(delivery: &Delivery<'_>) -> String {
             delivery.occurred_at
         ),
     }
-}
-
-/// The record's own title: an incident's short description, a problem's title, a complaint's
-/// subject, or a request's item name (English where there is one).
-fn title_of(object: &Value) -> Option<&str> {
-    ["short_description", "title", "subject"]
-        .iter()
-        .find_map(|field| object[field].as_str())
-        .or_else(|| {
-            let names = object["item_name"].as_object()?;
-            names.get("en").or_else(|| names.values().next())?.as_str()
-        })
 }
 
 fn text(value: &Value) -> Option<String> {
