@@ -27,4 +27,5 @@ mod service_level;
 mod sla_clocks;
 mod sla_escalation;
 mod slack;
+mod teams;
 mod webhooks;

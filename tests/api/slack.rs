@@ -89,10 +89,21 @@ fn shown(answer: &Value) -> String {
 }
 
 async fn link(app: &TestApp, slack_user: &str, user: &str) {
+    link_account(app, "slack", TEAM, slack_user, user).await;
+}
+
+/// Links a chat account to `user`, as an administrator does.
+pub async fn link_account(
+    app: &TestApp,
+    platform: &str,
+    workspace: &str,
+    account: &str,
+    user: &str,
+) {
     let linked = app
         .request(
             Method::PUT,
-            &format!("/api/v1/channels/identities/slack/{TEAM}/{slack_user}"),
+            &format!("/api/v1/channels/identities/{platform}/{workspace}/{account}"),
         )
         .json(&json!({"user": user}))
         .send()
@@ -101,9 +112,38 @@ async fn link(app: &TestApp, slack_user: &str, user: &str) {
     json_with(linked, 201).await;
 }
 
-async fn incident_count(app: &TestApp) -> usize {
+pub async fn incident_count(app: &TestApp) -> usize {
     let page = json_with(app.get("/api/v1/incidents?limit=100").await, 200).await;
     page["items"].as_array().map_or(0, Vec::len)
+}
+
+/// How many refused signatures the audit trail records.
+pub fn refusals_on_record(app: &TestApp) -> i64 {
+    let db = rusqlite::Connection::open(app.sqlite_path()).expect("open");
+    db.query_row(
+        "SELECT COUNT(*) FROM audit_entry WHERE action = 'signature.refused'",
+        [],
+        |row| row.get(0),
+    )
+    .expect("counted")
+}
+
+/// Everyone the audit trail names as having changed incident `id`.
+pub async fn incident_actors(app: &TestApp, id: i64) -> Vec<String> {
+    let history = json_with(
+        app.get(&format!(
+            "/api/v1/audit-entries?entity_type=incident&entity_id={id}"
+        ))
+        .await,
+        200,
+    )
+    .await;
+    history["items"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["actor"].as_str().map(str::to_owned))
+        .collect()
 }
 
 #[tokio::test]
@@ -161,18 +201,7 @@ async fn a_linked_slack_user_logs_assigns_lists_and_resolves_incidents_as_themse
         incident["resolution_notes"],
         "Restarted the VPN concentrator"
     );
-    let history = json_with(
-        app.get("/api/v1/audit-entries?entity_type=incident&entity_id=1")
-            .await,
-        200,
-    )
-    .await;
-    let actors: Vec<&str> = history["items"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .filter_map(|e| e["actor"].as_str())
-        .collect();
+    let actors = incident_actors(&app, 1).await;
     assert!(
         !actors.is_empty() && actors.iter().all(|a| *a == "ann"),
         "{actors:?}"
@@ -238,14 +267,7 @@ async fn bad_stale_and_replayed_requests_change_nothing() {
         .expect("sent");
     problem(unsigned, 401).await;
     assert_eq!(incident_count(&app).await, 0);
-    let db = rusqlite::Connection::open(app.sqlite_path()).expect("open");
-    let refusals: i64 = db
-        .query_row(
-            "SELECT COUNT(*) FROM audit_entry WHERE action = 'signature.refused'",
-            [],
-            |row| row.get(0),
-        )
-        .expect("counted");
+    let refusals = refusals_on_record(&app);
     assert_eq!(
         refusals, 1,
         "the minute's first refusal is on record; all are in the log"

@@ -1,8 +1,8 @@
-//! Chat operations as a Spin component: Slack slash commands and buttons (Teams and e-mail to
-//! follow),
-//! each request proven by the platform's signature, the chat account mapped to a project user
-//! before anything is done, and the command carried out through the process components, as
-//! that user, by Spin's service chaining. Its own component because it speaks for people the
+//! Chat operations as a Spin component: Slack slash commands and buttons and Microsoft Teams
+//! outgoing-webhook commands (e-mail to follow), each request proven by the platform's
+//! signature, the chat account mapped to a project user before anything is done, and the
+//! command carried out through the process components, as that user, by Spin's service
+//! chaining. Its own component because it speaks for people the
 //! processes never see directly, with secrets and an allow-list of its own. This file is the
 //! route table; handlers are in `routes/`, the relayed calls in `api.rs`, replies in
 //! `reply.rs`, SQL in `store.rs`, wire shapes in `wire.rs`, the OpenAPI part in `openapi.rs`.
@@ -16,7 +16,7 @@ mod store;
 mod wire;
 
 use itsm_http::RouteTable;
-use routes::{identities, slack, slack_actions};
+use routes::{identities, slack, slack_actions, teams};
 
 /// The component's routes, before the shared conventions are applied.
 pub fn route_table() -> RouteTable {
@@ -26,6 +26,7 @@ pub fn route_table() -> RouteTable {
             "/api/v1/channels/slack/interactions",
             slack_actions::interaction,
         )
+        .signed_post("/api/v1/channels/teams/messages", teams::message)
         .get("/api/v1/channels/identities", identities::list)
         .put(
             "/api/v1/channels/identities/{platform}/{workspace}/{external_id}",

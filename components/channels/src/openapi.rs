@@ -2,7 +2,7 @@
 //! change together; the `itsm-openapi` crate's tests fail when they disagree.
 
 use crate::store::ChatIdentity;
-use crate::wire::{LinkRequest, SlackCommand, SlackInteraction};
+use crate::wire::{LinkRequest, SlackCommand, SlackInteraction, TeamsActivity};
 use itsm_domain::access::names;
 use itsm_domain::chat::COMMAND_HELP;
 use itsm_http::openapi::ApiDoc;
@@ -11,7 +11,7 @@ const TAG: &str = "channels";
 const ACCOUNT: &str = "/api/v1/channels/identities/{platform}/{workspace}/{external_id}";
 
 pub fn describe(doc: &mut ApiDoc) {
-    doc.tag(TAG, "Chat operations: Slack slash commands, verified by Slack's signature and carried out through the processes as the project user the Slack account is linked to, with that user's authorities.");
+    doc.tag(TAG, "Chat operations: Slack slash commands and buttons and Microsoft Teams outgoing-webhook commands, verified by the platform's signature and carried out through the processes as the project user the chat account is linked to, with that user's authorities.");
     let commands = format!(
         "The Slack app's slash command (`/itsm`). Slack's request is checked first: `X-Slack-Signature` must be `v0=` and the HMAC-SHA256 of `v0:<X-Slack-Request-Timestamp>:<body>` under the `slack_signing_secret` variable, and the timestamp within five minutes; otherwise 401, and nothing is done. A copy of a request already handled (a replay, or a retry after a lost answer) gets the first answer and does nothing again. An unsigned or badly signed request is logged; the first of each minute is also recorded in the audit trail. An account not linked to a user gets a reply saying how to link it, and nothing is done. Commands: {COMMAND_HELP}. The answer is Slack's slash-command response (`response_type` `in_channel` for changes, `ephemeral` for answers only the caller should see, and Block Kit `blocks` of plain text); a refusal by the process comes back in its own words, privately."
     );
@@ -37,6 +37,22 @@ pub fn describe(doc: &mut ApiDoc) {
         .ok_json_schema("Received.", serde_json::json!({"type": "object"}))
         .fails(503, "The deployment has not set `slack_signing_secret` (or `relay_secret`); the detail names it.")
         .add();
+    let teams = format!(
+        "A Microsoft Teams outgoing webhook's callback URL, called when someone @mentions the webhook in a channel (`@ITSM show INC0000042`). `Authorization` must be `HMAC <base64>` of the HMAC-SHA256 of the body under the base64 security token Teams showed when the webhook was created (the `teams_security_token` variable), and the activity's `timestamp` within five minutes; otherwise 401, and nothing is done. A copy already handled gets the first answer. The sender is the user their Entra object id (`from.aadObjectId`) or Teams id (`from.id`) is linked to in the tenant (`channelData.tenant.id`); an unlinked sender gets a reply saying how to link it. A person @mentioned in `assign` is the user their Teams id is linked to. Commands: {COMMAND_HELP}. Teams posts every answer to the channel, so answers show where a record stands (number, state, priority, assignee, group) but not its title or customer, and nothing of a security incident. The answer is a message with one Adaptive Card of plain text runs."
+    );
+    doc.post("/api/v1/channels/teams/messages", "teamsMessage", "A Teams outgoing-webhook message")
+        .tag(TAG)
+        .signed("Teams' HMAC of the body (Authorization: HMAC <base64>).")
+        .describe(&teams)
+        .body::<TeamsActivity>()
+        .ok_json_schema(
+            "The reply Teams posts in the thread.",
+            serde_json::json!({"type": "object", "required": ["type", "attachments"], "properties": {
+                "type": {"type": "string", "enum": ["message"]},
+                "attachments": {"type": "array", "items": {"type": "object"}}}}),
+        )
+        .fails(503, "The deployment has not set `teams_security_token` (or `relay_secret`); the detail names it.")
+        .add();
     doc.get(
         "/api/v1/channels/identities",
         "listChatIdentities",
@@ -52,7 +68,7 @@ pub fn describe(doc: &mut ApiDoc) {
         .describe("From then on the account's commands act as this user, with the user's authorities, as a token of theirs would; so it takes what issuing someone else's token takes. Linking again moves the account to another user.")
         .path_choice("platform", "The chat platform.", ["slack", "teams"])
         .path_param("workspace", "The Slack workspace (team id, such as T0001) or Teams tenant.")
-        .path_param("external_id", "The platform's user id (Slack U…, Teams aadObjectId).")
+        .path_param("external_id", "The platform's user id: Slack U…; in Teams the Entra object id (aadObjectId), or the Teams id (29:…), which @mentions in commands name.")
         .body::<LinkRequest>()
         .ok::<ChatIdentity>("The link, replacing an earlier one.")
         .created::<ChatIdentity>("The new link.")

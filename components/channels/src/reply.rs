@@ -1,7 +1,8 @@
-//! What a command answers, the same for every chat, and its Slack shape. Everything in a reply
+//! What a command answers, the same for every chat, and its Slack and Teams shapes. Everything in a reply
 //! that came from a record is sent as plain text, which the platforms show as written, so a
 //! title cannot turn into a mention, a link or formatting.
 
+use itsm_domain::chat::teams_card_message;
 use serde_json::{Value, json};
 
 /// A reply: seen by everyone in the channel, or only by the one who asked.
@@ -43,6 +44,11 @@ impl Reply {
             public: true,
             ..Self::private(headline)
         }
+    }
+
+    /// The answer to a copy of a request whose first copy is still being handled.
+    pub fn still_working() -> Self {
+        Self::private("Still working on that request.")
     }
 
     pub fn with_lines(mut self, lines: Vec<String>) -> Self {
@@ -92,6 +98,31 @@ impl Reply {
             "text": fit(&slack_escape(&self.headline)),
             "blocks": blocks,
         })
+    }
+}
+
+impl Reply {
+    /// An outgoing webhook's answer for Teams: one Adaptive Card of text runs, which Teams
+    /// shows as written. Teams lets these cards open links only, so there are no buttons.
+    pub fn to_teams(&self) -> Value {
+        let run = |text: &str| json!({"type": "TextRun", "text": text});
+        let mut body = vec![json!({"type": "RichTextBlock", "inlines": [
+            {"type": "TextRun", "text": self.headline, "weight": "Bolder"}
+        ]})];
+        let lines = self
+            .lines
+            .iter()
+            .cloned()
+            .chain(
+                self.facts
+                    .iter()
+                    .map(|(name, value)| format!("{name}: {value}")),
+            )
+            .collect::<Vec<_>>();
+        if !lines.is_empty() {
+            body.push(json!({"type": "RichTextBlock", "inlines": [run(&lines.join("\n"))]}));
+        }
+        teams_card_message(body)
     }
 }
 
@@ -152,6 +183,33 @@ mod tests {
             (button["action_id"].clone(), button["value"].clone()),
             (json!("itsm_assign_me"), json!("INC0000001"))
         );
+    }
+
+    #[test]
+    fn teams_replies_are_one_card_of_text_runs_without_buttons() {
+        let reply = Reply::public("INC0000001 logged by ann: <b>x</b> **y**")
+            .with_lines(vec!["one".to_owned(), "two".to_owned()])
+            .with_facts(vec![("State".to_owned(), "new".to_owned())])
+            .with_buttons(vec![Button {
+                label: "Assign to me",
+                action: "itsm_assign_me",
+                record: "INC0000001".to_owned(),
+            }]);
+        let teams = reply.to_teams();
+        assert_eq!(teams["type"], "message");
+        let card = &teams["attachments"][0];
+        assert_eq!(
+            card["contentType"],
+            "application/vnd.microsoft.card.adaptive"
+        );
+        let body = card["content"]["body"].as_array().expect("body");
+        assert_eq!(
+            body[0]["inlines"][0]["text"],
+            "INC0000001 logged by ann: <b>x</b> **y**"
+        );
+        assert_eq!(body[1]["inlines"][0]["text"], "one\ntwo\nState: new");
+        assert_eq!(body.len(), 2, "no actions: {teams}");
+        assert!(teams.get("text").is_none(), "no Markdown text field");
     }
 
     #[test]

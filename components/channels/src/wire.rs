@@ -1,5 +1,5 @@
-//! The channels' shapes on the wire: Slack's slash command as it posts it, and a chat account's
-//! link to a project user.
+//! The channels' shapes on the wire: Slack's slash command and Teams' message activity as they
+//! post them, and a chat account's link to a project user.
 
 use itsm_domain::Code;
 use schemars::JsonSchema;
@@ -70,6 +70,78 @@ pub struct SlackAction {
     pub value: Option<String>,
 }
 
+/// The parts of the message activity a Teams outgoing webhook posts (Bot Framework's activity
+/// schema) that a command needs; the rest is accepted and ignored.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamsActivity {
+    /// `message` for everything an outgoing webhook sends.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// When it was sent (RFC 3339); signed with the body, so it shows a replay.
+    #[serde(default)]
+    pub timestamp: Option<String>,
+    /// What was typed, starting with the webhook's own `<at>…</at>` mention.
+    #[serde(default)]
+    pub text: String,
+    pub from: TeamsAccount,
+    /// Mentions and other entities; a mention's `text` is how it appears in `text`.
+    #[serde(default)]
+    pub entities: Vec<TeamsEntity>,
+    #[serde(default)]
+    pub channel_data: Option<TeamsChannelData>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamsAccount {
+    /// The Teams user id (`29:…`).
+    pub id: String,
+    /// The person's Microsoft Entra object id.
+    #[serde(default)]
+    pub aad_object_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct TeamsEntity {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub mentioned: Option<TeamsAccount>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct TeamsChannelData {
+    #[serde(default)]
+    pub tenant: Option<TeamsTenant>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct TeamsTenant {
+    pub id: String,
+}
+
+impl TeamsActivity {
+    /// The Microsoft 365 tenant the message came from: the "workspace" its accounts are linked in.
+    pub fn tenant(&self) -> Option<&str> {
+        self.channel_data
+            .as_ref()
+            .and_then(|c| c.tenant.as_ref())
+            .map(|t| t.id.as_str())
+    }
+
+    /// The ids the sender may be linked under: the Entra object id first, then the Teams id.
+    pub fn sender_ids(&self) -> impl Iterator<Item = &str> {
+        self.from
+            .aad_object_id
+            .as_deref()
+            .into_iter()
+            .chain(std::iter::once(self.from.id.as_str()))
+    }
+}
+
 /// Which project user a chat account acts as.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -112,6 +184,33 @@ mod tests {
             (form.command.as_str(), form.text.as_str()),
             ("/itsm", "show INC0000001")
         );
+    }
+
+    #[test]
+    fn teams_activities_read_as_an_outgoing_webhook_posts_them() {
+        let body = r#"{"type":"message","id":"1485983408511","timestamp":"2017-02-01T21:10:07.437Z",
+            "localTimestamp":"2017-02-01T13:10:07.437-08:00","serviceUrl":"https://smba.trafficmanager.net/amer/",
+            "channelId":"msteams","from":{"id":"29:1XJKJMvc5GBtc2JwZq0oj8tHZmzrQgFmB39ATiQWA85gQtHieVkKilBZ9XHoq9j7Zaqt7CZ-NJWi7me2kHTL3Bw",
+            "name":"Tim Jones","aadObjectId":"8b2a6f04-f1a0-4a1b-9f5e-3c1d2e4f5a6b"},
+            "conversation":{"id":"19:253b1f341670408fb6fcb5ad0d0ec8e7@thread.skype;messageid=1485983408511"},
+            "recipient":null,"textFormat":"plain","text":"<at>ITSM</at> mine","attachments":[],
+            "entities":[{"type":"clientInfo","locale":"en-US"},
+                        {"type":"mention","text":"<at>ITSM</at>","mentioned":{"id":"28:c9e8c047","name":"ITSM"}}],
+            "channelData":{"teamsChannelId":"19:253b1f341670408fb6fcb5ad0d0ec8e7@thread.skype",
+                           "tenant":{"id":"72f988bf-86f1-41af-91ab-2d7cd011db47"}}}"#;
+        let activity: TeamsActivity = serde_json::from_str(body).expect("an activity");
+        assert_eq!(
+            activity.tenant(),
+            Some("72f988bf-86f1-41af-91ab-2d7cd011db47")
+        );
+        assert_eq!(
+            activity.sender_ids().collect::<Vec<_>>(),
+            [
+                "8b2a6f04-f1a0-4a1b-9f5e-3c1d2e4f5a6b",
+                activity.from.id.as_str()
+            ]
+        );
+        assert_eq!(activity.entities[1].kind, "mention");
     }
 
     #[test]

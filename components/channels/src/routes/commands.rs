@@ -12,13 +12,29 @@ use serde_json::{Value, json};
 /// How many of each list `mine` shows.
 const LISTED: usize = 20;
 
-pub async fn run(api: &impl ProcessApi, user: &str, command: Command) -> Reply {
-    match carry_out(api, user, command).await {
+/// Who reads what a command answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The platform can answer the one who asked alone (Slack's ephemeral replies): answers
+    /// show the record as the asker may see it; changes go to the channel.
+    Asker,
+    /// Every answer is posted to the channel (Teams' outgoing webhooks): answers leave out what
+    /// a record says and whose it is, and nothing about a security incident is shown.
+    Channel,
+}
+
+pub async fn run(api: &impl ProcessApi, user: &str, command: Command, audience: Audience) -> Reply {
+    match carry_out(api, user, command, audience).await {
         Ok(reply) | Err(reply) => reply,
     }
 }
 
-async fn carry_out(api: &impl ProcessApi, user: &str, command: Command) -> Result<Reply, Reply> {
+async fn carry_out(
+    api: &impl ProcessApi,
+    user: &str,
+    command: Command,
+    audience: Audience,
+) -> Result<Reply, Reply> {
     match command {
         Command::Help => Ok(Reply::private(format!("Commands: {COMMAND_HELP}"))),
         Command::New { text } => {
@@ -33,6 +49,7 @@ async fn carry_out(api: &impl ProcessApi, user: &str, command: Command) -> Resul
             Ok(announce(
                 &logged.body,
                 format!("{number} logged by {user}: {text}"),
+                audience,
             ))
         }
         Command::Show { record } => {
@@ -40,11 +57,7 @@ async fn carry_out(api: &impl ProcessApi, user: &str, command: Command) -> Resul
                 api.call(Method::GET, &path_of(record), None).await,
                 &format!("show {}", record.number()),
             )?;
-            Ok(
-                Reply::private(format!("{}: {}", record.number(), title_of(&shown.body)))
-                    .with_facts(facts(&shown.body))
-                    .with_buttons(buttons(record, &shown.body)),
-            )
+            Ok(show(record, &shown.body, audience))
         }
         Command::Assign { record, to } => {
             only(
@@ -62,6 +75,7 @@ async fn carry_out(api: &impl ProcessApi, user: &str, command: Command) -> Resul
             Ok(announce(
                 &done.body,
                 format!("{} assigned to {assignee} by {user}", record.number()),
+                audience,
             ))
         }
         Command::Resolve { record, notes } => {
@@ -87,9 +101,10 @@ async fn carry_out(api: &impl ProcessApi, user: &str, command: Command) -> Resul
             Ok(announce(
                 &done.body,
                 format!("{} resolved by {user}: {notes}", record.number()),
+                audience,
             ))
         }
-        Command::Mine => mine(api, user).await,
+        Command::Mine => mine(api, user, audience).await,
         Command::Approve { record, reason } => {
             only(record, &[RecordKind::Request], "approve")?;
             let body = json!({"reason": reason});
@@ -101,6 +116,7 @@ async fn carry_out(api: &impl ProcessApi, user: &str, command: Command) -> Resul
             Ok(announce(
                 &done.body,
                 format!("{} approved by {user}", record.number()),
+                audience,
             ))
         }
         Command::Reject { record, reason } => {
@@ -114,6 +130,7 @@ async fn carry_out(api: &impl ProcessApi, user: &str, command: Command) -> Resul
             Ok(announce(
                 &done.body,
                 format!("{} rejected by {user}: {reason}", record.number()),
+                audience,
             ))
         }
     }
@@ -155,11 +172,40 @@ fn buttons(record: RecordRef, shown: &Value) -> Vec<Button> {
     }
 }
 
+/// A record shown: to the asker alone, its title, key fields and buttons; to a whole channel,
+/// only where it stands, and of a security incident nothing.
+fn show(record: RecordRef, shown: &Value, audience: Audience) -> Reply {
+    let number = record.number();
+    match audience {
+        Audience::Asker => Reply::private(format!("{number}: {}", title_of(shown)))
+            .with_facts(facts(shown))
+            .with_buttons(buttons(record, shown)),
+        Audience::Channel if is_security(shown) => Reply::public(format!(
+            "{number} is a security incident, so nothing about it is posted to a channel."
+        )),
+        Audience::Channel => Reply::public(number)
+            .with_facts(
+                facts(shown)
+                    .into_iter()
+                    .filter(|(name, _)| name != CUSTOMER)
+                    .collect(),
+            )
+            .with_lines(vec![
+                "Its title and customer are left out: everyone in the channel sees this answer."
+                    .to_owned(),
+            ]),
+    }
+}
+
+fn is_security(record: &Value) -> bool {
+    record["security"] == Value::Bool(true)
+}
+
 /// A change told to the channel: who did what to which record, in the words the person typed,
-/// never the record's own contents (the channel may hold people the record is not for). A
-/// security incident's change is told only to the one who made it.
-fn announce(record: &Value, headline: String) -> Reply {
-    if record["security"] == Value::Bool(true) {
+/// never the record's own contents (the channel may hold people the record is not for). Where
+/// the platform can, a security incident's change is told only to the one who made it.
+fn announce(record: &Value, headline: String, audience: Audience) -> Reply {
+    if is_security(record) && audience == Audience::Asker {
         Reply::private(headline).with_facts(facts(record))
     } else {
         Reply::public(headline)
@@ -183,8 +229,9 @@ fn my_lists(user: &str) -> [(&'static str, Vec<String>); 3] {
     ]
 }
 
-/// Open incidents and requests assigned to the user, and requests awaiting their approval.
-async fn mine(api: &impl ProcessApi, user: &str) -> Result<Reply, Reply> {
+/// Open incidents and requests assigned to the user, and requests awaiting their approval;
+/// titled only where the user alone reads the list.
+async fn mine(api: &impl ProcessApi, user: &str, audience: Audience) -> Result<Reply, Reply> {
     let mut lines = Vec::new();
     for (heading, paths) in my_lists(user) {
         let mut open: Vec<Value> = Vec::new();
@@ -204,12 +251,16 @@ async fn mine(api: &impl ProcessApi, user: &str) -> Result<Reply, Reply> {
         };
         lines.push(format!("{heading} ({count}):"));
         for item in open.iter().take(LISTED) {
-            lines.push(format!(
-                "• {} [{}] {}",
+            let title = match audience {
+                Audience::Asker => title_of(item),
+                Audience::Channel => String::new(),
+            };
+            let line = format!(
+                "• {} [{}] {title}",
                 text_of(&item["number"]),
-                text_of(&item["state"]),
-                title_of(item)
-            ));
+                text_of(&item["state"])
+            );
+            lines.push(line.trim_end().to_owned());
         }
         if open.len() > LISTED {
             lines.push(format!("  … and {} more", open.len() - LISTED));
@@ -270,6 +321,8 @@ fn text_of(value: &Value) -> String {
     }
 }
 
+const CUSTOMER: &str = "Customer";
+
 /// The fields worth a glance, in a fixed order, those present only.
 fn facts(record: &Value) -> Vec<(String, String)> {
     [
@@ -277,7 +330,7 @@ fn facts(record: &Value) -> Vec<(String, String)> {
         ("Priority", "priority"),
         ("Assignee", "assignee"),
         ("Group", "assignment_group"),
-        ("Customer", "customer"),
+        (CUSTOMER, "customer"),
         ("Service", "service"),
     ]
     .iter()
@@ -352,6 +405,7 @@ mod tests {
             Command::New {
                 text: "VPN drops".to_owned(),
             },
+            Audience::Asker,
         )
         .await;
         assert!(reply.public);
@@ -385,6 +439,7 @@ mod tests {
                 record: inc(4),
                 to: None,
             },
+            Audience::Asker,
         )
         .await;
         assert!(!reply.public);
@@ -405,6 +460,7 @@ mod tests {
                 record: problem,
                 reason: None,
             },
+            Audience::Asker,
         )
         .await;
         assert!(
@@ -440,7 +496,7 @@ mod tests {
                        "next_cursor": null}),
             ),
         ]);
-        let reply = run(&api, "ann", Command::Mine).await;
+        let reply = run(&api, "ann", Command::Mine, Audience::Asker).await;
         assert_eq!(
             reply.lines,
             [
@@ -477,6 +533,7 @@ mod tests {
                 record: inc(4),
                 to: Some("bob".to_owned()),
             },
+            Audience::Asker,
         )
         .await;
         assert!(public.public);
@@ -489,6 +546,7 @@ mod tests {
                 record: inc(5),
                 to: None,
             },
+            Audience::Asker,
         )
         .await;
         assert!(
@@ -509,10 +567,22 @@ mod tests {
                 json!({"number": "INC0000004", "state": "resolved", "short_description": "Mail"}),
             ),
         ]);
-        let open = run(&api, "ann", Command::Show { record: inc(4) }).await;
+        let open = run(
+            &api,
+            "ann",
+            Command::Show { record: inc(4) },
+            Audience::Asker,
+        )
+        .await;
         assert_eq!(open.buttons[0].action, ASSIGN_TO_ME);
         assert_eq!(open.buttons[0].record, "INC0000004");
-        let done = run(&api, "ann", Command::Show { record: inc(4) }).await;
+        let done = run(
+            &api,
+            "ann",
+            Command::Show { record: inc(4) },
+            Audience::Asker,
+        )
+        .await;
         assert!(done.buttons.is_empty());
         assert_eq!(
             command_for_button(ASSIGN_TO_ME, "INC0000004"),
@@ -542,8 +612,91 @@ mod tests {
                 record: request,
                 notes: "Delivered".to_owned(),
             },
+            Audience::Asker,
         )
         .await;
         assert_eq!(api.calls()[0].1, "/api/v1/requests/REQ0000003/fulfil");
+    }
+
+    #[tokio::test]
+    async fn a_channel_that_reads_every_answer_sees_where_records_stand_but_not_what_they_say() {
+        let api = Scripted::new(vec![
+            (
+                200,
+                json!({"number": "INC0000004", "state": "new", "priority": "high",
+                       "short_description": "Payroll export for acme", "customer": "acme"}),
+            ),
+            (
+                200,
+                json!({"number": "INC0000005", "state": "new", "short_description": "Phishing",
+                       "security": true}),
+            ),
+            (
+                200,
+                json!({"number": "INC0000005", "short_description": "Phishing", "security": true}),
+            ),
+        ]);
+        let shown = run(
+            &api,
+            "ann",
+            Command::Show { record: inc(4) },
+            Audience::Channel,
+        )
+        .await;
+        let said = format!("{shown:?}");
+        assert_eq!(shown.headline, "INC0000004");
+        assert!(
+            !said.contains("Payroll") && !said.contains("acme"),
+            "{said}"
+        );
+        assert!(
+            shown
+                .facts
+                .contains(&("Priority".to_owned(), "high".to_owned()))
+        );
+        assert!(shown.buttons.is_empty());
+        let secret = run(
+            &api,
+            "ann",
+            Command::Show { record: inc(5) },
+            Audience::Channel,
+        )
+        .await;
+        assert!(!format!("{secret:?}").contains("Phishing"));
+        assert!(secret.facts.is_empty());
+        let assigned = run(
+            &api,
+            "ann",
+            Command::Assign {
+                record: inc(5),
+                to: None,
+            },
+            Audience::Channel,
+        )
+        .await;
+        assert_eq!(assigned.headline, "INC0000005 assigned to ann by ann");
+        assert!(
+            assigned.facts.is_empty(),
+            "no details of a security incident"
+        );
+        let api = Scripted::new(vec![
+            (
+                200,
+                json!({"items": [{"number": "INC0000004", "state": "new",
+                                    "short_description": "Payroll export for acme"}],
+                         "next_cursor": null}),
+            ),
+            (200, json!({"items": [], "next_cursor": null})),
+            (200, json!({"items": [], "next_cursor": null})),
+            (200, json!({"items": [], "next_cursor": null})),
+            (200, json!({"items": [], "next_cursor": null})),
+            (200, json!({"items": [], "next_cursor": null})),
+            (200, json!({"items": [], "next_cursor": null})),
+        ]);
+        let mine = run(&api, "ann", Command::Mine, Audience::Channel).await;
+        assert_eq!(
+            mine.lines,
+            ["Incidents assigned to you (1):", "• INC0000004 [new]"]
+        );
     }
 }

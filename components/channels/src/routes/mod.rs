@@ -1,8 +1,10 @@
-//! The channels component's handlers: each platform's signed route, the commands they share,
-//! and the links between chat accounts and project users.
+//! The channels component's handlers: each platform's signed route, the commands and accounts
+//! they share, and the links between chat accounts and project users.
 
+pub mod accounts;
 pub mod commands;
 pub mod identities;
 pub mod signed;
 pub mod slack;
 pub mod slack_actions;
+pub mod teams;

@@ -66,11 +66,11 @@ impl<'s> RequestGuard<'s> {
     }
 
     /// Runs `handle` for the first copy of a signed body and keeps its answer; a repeat gets
-    /// that answer (or, while the first is still being handled, a note saying so) and does
-    /// nothing.
+    /// that answer (or, while the first is still being handled, `busy`) and does nothing.
     pub async fn once(
         &self,
         body: &[u8],
+        busy: Value,
         handle: impl AsyncFnOnce() -> Result<Value, ApiError>,
     ) -> Result<Value, ApiError> {
         let db = &*self.services.db;
@@ -85,9 +85,7 @@ impl<'s> RequestGuard<'s> {
         .await?;
         match seen {
             Seen::Answered(answer) => Ok(answer),
-            Seen::InHand => {
-                Ok(json!({"response_type": "ephemeral", "text": "Still working on that request."}))
-            }
+            Seen::InHand => Ok(busy),
             Seen::First => match handle().await {
                 Ok(answer) => {
                     in_transaction(db, async |db| {

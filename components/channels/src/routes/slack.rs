@@ -5,7 +5,8 @@
 //! and nothing is done; then the command runs as that user and the answer is Block Kit, within
 //! Slack's three seconds (every call stays inside the host).
 
-use super::commands::run;
+use super::accounts::{SLACK, not_linked, with_mentions_resolved};
+use super::commands::{Audience, run};
 use super::signed::{RequestGuard, refuse_signature};
 use crate::api::Relayed;
 use crate::reply::Reply;
@@ -15,7 +16,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use http::HeaderMap;
-use itsm_domain::chat::{COMMAND_HELP, Command, parse_command, slack_signature_valid};
+use itsm_domain::chat::{COMMAND_HELP, parse_command, slack_signature_valid};
 use itsm_http::relay::relay_header;
 use itsm_http::{ApiError, Services};
 use serde_json::Value;
@@ -32,7 +33,7 @@ pub async fn command(
     let form: SlackCommand = serde_urlencoded::from_bytes(&body)
         .map_err(|e| ApiError::bad_field("body", format!("not a Slack slash command: {e}")))?;
     guard
-        .once(&body, async || {
+        .once(&body, Reply::still_working().to_slack(), async || {
             let reply = answer(&services, &guard, &relay_secret, &form).await?;
             Ok(reply.to_slack())
         })
@@ -88,8 +89,8 @@ async fn answer(
     form: &SlackCommand,
 ) -> Result<Reply, ApiError> {
     let db = &*services.db;
-    let Some(user) = linked_user(db, "slack", &form.team_id, &form.user_id).await? else {
-        return Ok(not_linked(&form.team_id, &form.user_id));
+    let Some(user) = linked_user(db, SLACK.key, &form.team_id, &form.user_id).await? else {
+        return Ok(not_linked(SLACK, &form.team_id, &form.user_id));
     };
     let command = match parse_command(&form.text) {
         Ok(command) => command,
@@ -99,55 +100,18 @@ async fn answer(
             )));
         }
     };
-    let command = match with_mentions_resolved(services, &form.team_id, command).await? {
-        Ok(command) => command,
-        Err(reply) => return Ok(reply),
+    // Slack writes a mention as `<@U0123|ann>`; its ids are upper case.
+    let account_of = |mention: &str| {
+        let id = mention.split('|').next().unwrap_or_default();
+        Some(id.to_ascii_uppercase())
     };
+    let command =
+        match with_mentions_resolved(services, SLACK, &form.team_id, command, account_of).await? {
+            Ok(command) => command,
+            Err(reply) => return Ok(reply),
+        };
     let relay = Relayed {
         authorization: relay_header(relay_secret, &user, guard.now_unix),
     };
-    Ok(run(&relay, &user, command).await)
-}
-
-/// The answer to an account nobody linked: nothing was done, and how to put that right.
-pub(super) fn not_linked(team: &str, slack_user: &str) -> Reply {
-    Reply::private(format!(
-        "Your Slack account ({slack_user} in workspace {team}) is not linked to a user of this service desk yet, so nothing was done. \
-         Ask an administrator to link it: PUT /api/v1/channels/identities/slack/{team}/{slack_user} with {{\"user\": \"<your user name>\"}}."
-    ))
-}
-
-/// An assignee named as a Slack mention (`<@U0123|ann>`, as Slack writes mentions when the
-/// command escapes them) is the project user that Slack account is linked to.
-async fn with_mentions_resolved(
-    services: &Services,
-    team: &str,
-    command: Command,
-) -> Result<Result<Command, Reply>, ApiError> {
-    let Command::Assign {
-        record,
-        to: Some(named),
-    } = &command
-    else {
-        return Ok(Ok(command));
-    };
-    let Some(mention) = named.strip_prefix("<@").and_then(|m| m.strip_suffix('>')) else {
-        return Ok(Ok(command));
-    };
-    let slack_id = mention
-        .split('|')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_uppercase();
-    Ok(
-        match linked_user(&*services.db, "slack", team, &slack_id).await? {
-            Some(user) => Ok(Command::Assign {
-                record: *record,
-                to: Some(user),
-            }),
-            None => Err(Reply::private(format!(
-                "The Slack account {slack_id} is not linked to a user here, so I cannot assign to it."
-            ))),
-        },
-    )
+    Ok(run(&relay, &user, command, Audience::Asker).await)
 }

@@ -4,9 +4,10 @@
 //! outcome posted to the interaction's `response_url` (Slack's own host, in the component's
 //! allow-list), privately or to the channel as a slash command's answer would be.
 
-use super::commands::{command_for_button, run};
+use super::accounts::{SLACK, not_linked};
+use super::commands::{Audience, command_for_button, run};
 use super::signed::RequestGuard;
-use super::slack::{admit, not_linked};
+use super::slack::admit;
 use crate::api::Relayed;
 use crate::reply::Reply;
 use crate::store::linked_user;
@@ -31,7 +32,7 @@ pub async fn interaction(
     let click: BlockActions = serde_json::from_str(&form.payload)
         .map_err(|e| ApiError::bad_field("payload", format!("not a Slack block action: {e}")))?;
     guard
-        .once(&body, async || {
+        .once(&body, json!({}), async || {
             let reply = answer(&services, &guard, &relay_secret, &click).await?;
             follow_up(&click, &reply).await;
             Ok(json!({}))
@@ -48,8 +49,8 @@ async fn answer(
     click: &BlockActions,
 ) -> Result<Reply, ApiError> {
     let db = &*services.db;
-    let Some(user) = linked_user(db, "slack", &click.team.id, &click.user.id).await? else {
-        return Ok(not_linked(&click.team.id, &click.user.id));
+    let Some(user) = linked_user(db, SLACK.key, &click.team.id, &click.user.id).await? else {
+        return Ok(not_linked(SLACK, &click.team.id, &click.user.id));
     };
     let Some(action) = click.actions.first() else {
         return Ok(Reply::private("That click carried no action."));
@@ -64,7 +65,7 @@ async fn answer(
     let relay = Relayed {
         authorization: relay_header(relay_secret, &user, guard.now_unix),
     };
-    Ok(run(&relay, &user, command).await)
+    Ok(run(&relay, &user, command, Audience::Asker).await)
 }
 
 /// Posts the outcome where Slack said to; the click's work is done either way, so a failure is

@@ -6,6 +6,7 @@
 //! notification text, which is read as markup, is escaped.
 
 use super::event_type::EventType;
+use crate::chat::teams_card_message;
 use crate::record_title::record_title;
 use crate::text_enum::text_enum;
 use serde_json::{Value, json};
@@ -86,19 +87,7 @@ fn teams(delivery: &Delivery<'_>) -> Value {
     body.push(json!({"type": "RichTextBlock", "inlines": [
         {"type": "TextRun", "text": context_line(delivery), "isSubtle": true, "size": "Small"}
     ]}));
-    json!({
-        "type": "message",
-        "attachments": [{
-            "contentType": "application/vnd.microsoft.card.adaptive",
-            "contentUrl": null,
-            "content": {
-                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-                "type": "AdaptiveCard",
-                "version": "1.4",
-                "body": body,
-            },
-        }],
-    })
+    teams_card_message(body)
 }
 
 /// One line saying what happened, with the record's own words escaped by `escape`.
