@@ -19,6 +19,7 @@ export SPIN_VARIABLE_WEBHOOK_HOSTS="http://127.0.0.1:9"
 # Chat commands are checked against a signing secret the fuzzer does not know: 401 every time.
 export SPIN_VARIABLE_SLACK_SIGNING_SECRET="fuzz-slack-$RANDOM$RANDOM$RANDOM"
 export SPIN_VARIABLE_TEAMS_SECURITY_TOKEN="$(head -c 32 /dev/urandom | base64)"
+export SPIN_VARIABLE_MAILGUN_SIGNING_KEY="fuzz-mailgun-$RANDOM$RANDOM$RANDOM"
 export SPIN_VARIABLE_RELAY_SECRET="fuzz-relay-secret-$RANDOM$RANDOM$RANDOM-0123456789abcdef"
 
 venv=target/fuzz-venv

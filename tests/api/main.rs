@@ -8,6 +8,7 @@ mod audit_trail;
 mod bad_input;
 mod catalogue;
 mod complaints;
+mod email;
 mod identity;
 mod incident_closure;
 mod incident_links;

@@ -142,12 +142,14 @@ async fn a_linked_teams_user_works_from_a_channel_that_sees_where_records_stand_
         .user_with("ann", &[("service_desk", None), ("security_manager", None)])
         .await;
     app.user_with("bob", &[("service_desk", None)]).await;
-    link(&app, ANN_AAD, "ann").await;
+    // Pasted in upper case, as the Entra admin center may show it.
+    link(&app, &ANN_AAD.to_uppercase(), "ann").await;
     link(&app, BOB_TEAMS, "bob").await;
 
     let logged = say(
         &app,
-        "new Payroll export fails for <b>acme</b> &amp; co",
+        // Teams writes what was typed with `<` and `&` as entities.
+        "new Payroll export fails for &lt;b&gt;acme&lt;/b&gt; &amp; co",
         &[],
     )
     .await;
@@ -190,15 +192,30 @@ async fn a_linked_teams_user_works_from_a_channel_that_sees_where_records_stand_
     assert!(mine.contains("• INC0000001 [new]"), "{mine}");
     assert!(!mine.contains("Payroll"), "{mine}");
 
-    // Of a security incident the channel hears nothing but that it is one.
+    // Of a security incident the channel hears nothing: not its contents, not that it is one,
+    // not that ann holds it, not what was done to it.
     let secret = json!({"short_description": "Phishing mail asked for passwords", "impact": "medium",
                         "urgency": "medium", "caller": "ann", "security": true});
     json_with(app.post_as(&ann, "/api/v1/incidents", &secret).await, 201).await;
+    let taken = shown(&say(&app, "assign INC0000002", &[]).await);
+    assert_eq!(taken, "Done.");
     let hidden = shown(&say(&app, "show INC0000002", &[]).await);
-    assert!(hidden.contains("is a security incident"), "{hidden}");
-    assert!(
-        !hidden.contains("Phishing") && !hidden.contains("State"),
-        "{hidden}"
+    assert_eq!(hidden, "INC0000002 cannot be shown in a channel.");
+    let mine = shown(&say(&app, "mine", &[]).await);
+    assert!(!mine.contains("INC0000002"), "{mine}");
+    let incident = json_with(app.get("/api/v1/incidents/INC0000002").await, 200).await;
+    assert_eq!(incident["assignee"], "ann", "yet it was done");
+
+    // Elsewhere than `assign … to`, a mention is the person's name.
+    let named = say(
+        &app,
+        "new Laptop broken for @Bob Stone",
+        &[("Bob Stone", BOB_TEAMS)],
+    )
+    .await;
+    assert_eq!(
+        shown(&named),
+        "INC0000003 logged by ann: Laptop broken for Bob Stone"
     );
 
     let resolved = say(&app, "resolve INC0000001 Re-ran the export", &[]).await;
@@ -325,7 +342,7 @@ async fn bad_stale_replayed_and_unknown_messages_change_nothing() {
         "{refused}"
     );
     let garbage = r#"{"type":"message","timestamp":"2027-01-11T09:00:00Z"}"#;
-    problem(
+    let refused = problem(
         post(
             &app,
             garbage,
@@ -335,12 +352,13 @@ async fn bad_stale_replayed_and_unknown_messages_change_nothing() {
         400,
     )
     .await;
+    assert_eq!(refused["errors"][0]["field"], "body", "{refused}");
     assert_eq!(incident_count(&app).await, 1);
 }
 
-#[tokio::test]
-async fn without_a_security_token_teams_commands_are_not_set_up() {
-    let app = TestApp::spawn_with(&[("teams_security_token", "")]).await;
+/// What a message gets from a deployment whose token is `token`: a 503 naming the variable.
+async fn misconfigured(token: &str) -> (TestApp, String) {
+    let app = TestApp::spawn_with(&[("teams_security_token", token)]).await;
     app.set_time(NOW);
     let body = activity((ANN_TEAMS, None), "mine", &[], NOW);
     let refused = problem(
@@ -348,10 +366,19 @@ async fn without_a_security_token_teams_commands_are_not_set_up() {
         503,
     )
     .await;
-    assert!(
-        refused["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("teams_security_token")),
-        "{refused}"
-    );
+    let detail = refused["detail"].as_str().unwrap_or_default().to_owned();
+    assert!(detail.contains("teams_security_token"), "{refused}");
+    (app, detail)
+}
+
+#[tokio::test]
+async fn without_a_security_token_teams_commands_are_not_set_up() {
+    misconfigured("").await;
+}
+
+#[tokio::test]
+async fn a_security_token_that_is_not_base64_is_the_deployments_mistake() {
+    let (app, detail) = misconfigured("not base64!").await;
+    assert!(detail.contains("base64"), "{detail}");
+    assert_eq!(refusals_on_record(&app), 0, "not the sender's fault");
 }

@@ -19,6 +19,8 @@ pub const BOOTSTRAP_TOKEN: &str = "test-bootstrap-token-0123456789";
 
 /// The Slack app signing secret the test app is started with.
 pub const SLACK_SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+/// Mailgun's HTTP webhook signing key the tests sign forwarded e-mail with.
+pub const MAILGUN_SIGNING_KEY: &str = "key-3ax6xnjp29jd6fds4gc373sgvjxteol0";
 /// The Teams outgoing webhook's security token (base64, as Teams shows it) the tests sign with.
 pub const TEAMS_SECURITY_TOKEN: &str = "dGhlIHRlYW1zIG91dGdvaW5nIHdlYmhvb2sgdG9rZW4=";
 
@@ -84,6 +86,9 @@ impl TestApp {
         values
             .entry("slack_signing_secret".to_owned())
             .or_insert_with(|| SLACK_SIGNING_SECRET.to_owned());
+        values
+            .entry("mailgun_signing_key".to_owned())
+            .or_insert_with(|| MAILGUN_SIGNING_KEY.to_owned());
         values
             .entry("teams_security_token".to_owned())
             .or_insert_with(|| TEAMS_SECURITY_TOKEN.to_owned());

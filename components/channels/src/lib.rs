@@ -1,8 +1,8 @@
-//! Chat operations as a Spin component: Slack slash commands and buttons and Microsoft Teams
-//! outgoing-webhook commands (e-mail to follow), each request proven by the platform's
-//! signature, the chat account mapped to a project user before anything is done, and the
-//! command carried out through the process components, as that user, by Spin's service
-//! chaining. Its own component because it speaks for people the
+//! Chat operations as a Spin component: Slack slash commands and buttons, Microsoft Teams
+//! outgoing-webhook commands, and e-mail to the desk through Mailgun. Each request is proven by
+//! the platform's signature, the chat account or sender is mapped to a project user before
+//! anything is done, and the command is carried out through the process components, as that
+//! user, by Spin's service chaining. Its own component because it speaks for people the
 //! processes never see directly, with secrets and an allow-list of its own. This file is the
 //! route table; handlers are in `routes/`, the relayed calls in `api.rs`, replies in
 //! `reply.rs`, SQL in `store.rs`, wire shapes in `wire.rs`, the OpenAPI part in `openapi.rs`.
@@ -16,7 +16,7 @@ mod store;
 mod wire;
 
 use itsm_http::RouteTable;
-use routes::{identities, slack, slack_actions, teams};
+use routes::{email, identities, slack, slack_actions, teams};
 
 /// The component's routes, before the shared conventions are applied.
 pub fn route_table() -> RouteTable {
@@ -27,6 +27,11 @@ pub fn route_table() -> RouteTable {
             slack_actions::interaction,
         )
         .signed_post("/api/v1/channels/teams/messages", teams::message)
+        .signed_post_up_to(
+            "/api/v1/channels/email/mailgun",
+            email::mailgun,
+            email::MAX_MESSAGE_BYTES,
+        )
         .get("/api/v1/channels/identities", identities::list)
         .put(
             "/api/v1/channels/identities/{platform}/{workspace}/{external_id}",

@@ -2,7 +2,7 @@
 //! change together; the `itsm-openapi` crate's tests fail when they disagree.
 
 use crate::store::ChatIdentity;
-use crate::wire::{LinkRequest, SlackCommand, SlackInteraction, TeamsActivity};
+use crate::wire::{LinkRequest, MailgunMessage, SlackCommand, SlackInteraction, TeamsActivity};
 use itsm_domain::access::names;
 use itsm_domain::chat::COMMAND_HELP;
 use itsm_http::openapi::ApiDoc;
@@ -11,7 +11,7 @@ const TAG: &str = "channels";
 const ACCOUNT: &str = "/api/v1/channels/identities/{platform}/{workspace}/{external_id}";
 
 pub fn describe(doc: &mut ApiDoc) {
-    doc.tag(TAG, "Chat operations: Slack slash commands and buttons and Microsoft Teams outgoing-webhook commands, verified by the platform's signature and carried out through the processes as the project user the chat account is linked to, with that user's authorities.");
+    doc.tag(TAG, "Chat operations and e-mail: Slack slash commands and buttons, Microsoft Teams outgoing-webhook commands and e-mail through Mailgun, verified by the platform's signature and carried out through the processes as the project user the chat account is linked to (or whose address sent the e-mail), with that user's authorities.");
     let commands = format!(
         "The Slack app's slash command (`/itsm`). Slack's request is checked first: `X-Slack-Signature` must be `v0=` and the HMAC-SHA256 of `v0:<X-Slack-Request-Timestamp>:<body>` under the `slack_signing_secret` variable, and the timestamp within five minutes; otherwise 401, and nothing is done. A copy of a request already handled (a replay, or a retry after a lost answer) gets the first answer and does nothing again. An unsigned or badly signed request is logged; the first of each minute is also recorded in the audit trail. An account not linked to a user gets a reply saying how to link it, and nothing is done. Commands: {COMMAND_HELP}. The answer is Slack's slash-command response (`response_type` `in_channel` for changes, `ephemeral` for answers only the caller should see, and Block Kit `blocks` of plain text); a refusal by the process comes back in its own words, privately."
     );
@@ -38,7 +38,7 @@ pub fn describe(doc: &mut ApiDoc) {
         .fails(503, "The deployment has not set `slack_signing_secret` (or `relay_secret`); the detail names it.")
         .add();
     let teams = format!(
-        "A Microsoft Teams outgoing webhook's callback URL, called when someone @mentions the webhook in a channel (`@ITSM show INC0000042`). `Authorization` must be `HMAC <base64>` of the HMAC-SHA256 of the body under the base64 security token Teams showed when the webhook was created (the `teams_security_token` variable), and the activity's `timestamp` within five minutes; otherwise 401, and nothing is done. A copy already handled gets the first answer. The sender is the user their Entra object id (`from.aadObjectId`) or Teams id (`from.id`) is linked to in the tenant (`channelData.tenant.id`); an unlinked sender gets a reply saying how to link it. A person @mentioned in `assign` is the user their Teams id is linked to. Commands: {COMMAND_HELP}. Teams posts every answer to the channel, so answers show where a record stands (number, state, priority, assignee, group) but not its title or customer, and nothing of a security incident. The answer is a message with one Adaptive Card of plain text runs."
+        "A Microsoft Teams outgoing webhook's callback URL, called when someone @mentions the webhook in a channel (`@ITSM show INC0000042`). `Authorization` must be `HMAC <base64>` of the HMAC-SHA256 of the body under the base64 security token Teams showed when the webhook was created (the `teams_security_token` variable), and the activity's `timestamp` within five minutes; otherwise 401, and nothing is done. A copy already handled gets the first answer. The sender is the user their Entra object id (`from.aadObjectId`) or Teams id (`from.id`) is linked to in the tenant (`channelData.tenant.id`); an unlinked sender gets a reply saying how to link it. A person @mentioned in `assign` is the user their Teams id is linked to. Commands: {COMMAND_HELP}. Teams posts every answer to the channel, so answers show where a record stands (number, state, priority, assignee, group, service) but not its title or customer, nor why access was refused; of a security incident nothing is shown (`mine` leaves them out, `show` says it cannot be shown there, a change is answered `Done.`). In `assign … to @person` the mention is the user that Teams id is linked to; elsewhere a mention is the name. The answer is a message with one Adaptive Card of plain text runs."
     );
     doc.post("/api/v1/channels/teams/messages", "teamsMessage", "A Teams outgoing-webhook message")
         .tag(TAG)
@@ -52,6 +52,20 @@ pub fn describe(doc: &mut ApiDoc) {
                 "attachments": {"type": "array", "items": {"type": "object"}}}}),
         )
         .fails(503, "The deployment has not set `teams_security_token` (or `relay_secret`); the detail names it.")
+        .add();
+    doc.post("/api/v1/channels/email/mailgun", "mailgunMessage", "An e-mail to the service desk, from Mailgun")
+        .tag(TAG)
+        .signed("Mailgun's signature (the `signature` field: HMAC-SHA256 of `timestamp` and `token`).")
+        .describe("The URL of a Mailgun route's `forward()` action. The post must be signed with the HTTP webhook signing key (the `mailgun_signing_key` variable) and its timestamp within five minutes, and each signature is accepted once; otherwise 401, and nothing is done. A message is handled once, however often it is posted (known by its Message-Id; Mailgun retries failed posts for hours), and later copies get the first answer. It is acted on only if a person wrote it (not an automatic reply or bulk mail: `Auto-Submitted`, `Precedence`), Mailgun did not mark it as spam, the sender passed SPF or DKIM (unless `email_trust_unverified_senders` is `true`), and the From address is that of exactly one active user. Then, as that user, through the incident process: a subject naming an incident (`Re: [INC0000042] …`) adds the reply (without its quoted part) as a comment; anything else, or a comment the incident does not take, opens an incident on channel `email` with the subject as its short description and the text as its description. Attachments are named in the record, not kept. What cannot be kept whole is cut with a note saying so. Messages up to 25 MB are read. The answer says what was done (`created`, `commented`) or why nothing was (`refused`, with `reason`); both are 200, so Mailgun does not send again what would be refused again; a failure of the incident process is 500 or 429, so Mailgun sends it again later.")
+        .form_or_multipart_body::<MailgunMessage>()
+        .ok_json_schema(
+            "What became of the message.",
+            serde_json::json!({"type": "object", "required": ["outcome"], "properties": {
+                "outcome": {"type": "string", "enum": ["created", "commented", "refused", "in_hand"]},
+                "record": {"type": "string"}, "user": {"type": "string"}, "reason": {"type": "string"}}}),
+        )
+        .fails(500, "The incident process could not be reached or failed; Mailgun sends the message again later.")
+        .fails(503, "The deployment has not set `mailgun_signing_key` (or `relay_secret`); the detail names it.")
         .add();
     doc.get(
         "/api/v1/channels/identities",

@@ -27,7 +27,8 @@ pub struct Button {
 }
 
 impl Reply {
-    /// Only for the one who asked: answers, lists, refusals.
+    /// Only for the one who asked, where the platform can answer one person (Slack): answers,
+    /// lists, refusals. Teams posts every answer to the channel.
     pub fn private(headline: impl Into<String>) -> Self {
         Self {
             public: false,

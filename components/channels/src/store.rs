@@ -1,4 +1,5 @@
-//! The channels component's SQL: which chat account is which project user.
+//! The channels component's SQL: which chat account or e-mail address is which project user, and
+//! which requests were already handled.
 
 use itsm_store::{Sql, StoreError};
 use schemars::JsonSchema;
@@ -11,7 +12,7 @@ pub struct ChatIdentity {
     pub platform: String,
     /// The Slack workspace (team id) or Teams tenant.
     pub workspace: String,
-    /// The platform's user id (Slack `U…`, Teams `aadObjectId`).
+    /// The platform's user id (Slack `U…`; Teams: the Entra object id, or the Teams id `29:…`).
     pub external_id: String,
     /// The project user the account acts as.
     pub user: String,
@@ -34,6 +35,40 @@ pub async fn linked_user(
         )
         .await?;
     rows.first().map(|row| row.get("user_name")).transpose()
+}
+
+/// The active users whose e-mail address is `address` (lower-case): one, to act as them.
+pub async fn users_with_email(db: &impl Sql, address: &str) -> Result<Vec<String>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT user_name FROM app_user WHERE lower(email) = ? AND deactivated_at IS NULL
+             ORDER BY user_name LIMIT 2",
+            &[address.into()],
+        )
+        .await?;
+    rows.iter().map(|row| row.get("user_name")).collect()
+}
+
+/// The one customer a user's live grants are scoped to, if there is exactly one: the
+/// organisation a customer contact writes for.
+pub async fn only_customer_of(
+    db: &impl Sql,
+    user: &str,
+    now: &str,
+) -> Result<Option<String>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT DISTINCT r.scope_key FROM role_assignment r JOIN app_user u ON u.user_id = r.user_id
+             WHERE u.user_name = ? AND r.scope_kind = 'customer' AND r.revoked_at IS NULL
+               AND (r.valid_until IS NULL OR r.valid_until > ?)
+             LIMIT 2",
+            &[user.into(), now.into()],
+        )
+        .await?;
+    if rows.len() != 1 {
+        return Ok(None);
+    }
+    rows.first().map(|row| row.get("scope_key")).transpose()
 }
 
 /// Links (or re-links) a chat account; whether it was linked before.
@@ -116,8 +151,8 @@ pub enum Seen {
     Answered(serde_json::Value),
 }
 
-/// Records a request's arrival, unless its body was seen before; prunes what is older than
-/// `forget_before`. Call inside a transaction.
+/// Records a request's arrival, unless it was seen before; prunes what the platform received
+/// before `forget_before`. Call inside a transaction.
 pub async fn arrive(
     db: &impl Sql,
     platform: &str,
@@ -126,8 +161,8 @@ pub async fn arrive(
     forget_before: &str,
 ) -> Result<Seen, StoreError> {
     db.execute(
-        "DELETE FROM chat_request WHERE received_at < ?",
-        &[forget_before.into()],
+        "DELETE FROM chat_request WHERE platform = ? AND received_at < ?",
+        &[platform.into(), forget_before.into()],
     )
     .await?;
     let inserted = db

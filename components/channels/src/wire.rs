@@ -125,21 +125,56 @@ pub struct TeamsTenant {
 
 impl TeamsActivity {
     /// The Microsoft 365 tenant the message came from: the "workspace" its accounts are linked in.
-    pub fn tenant(&self) -> Option<&str> {
+    pub fn tenant(&self) -> Option<String> {
         self.channel_data
             .as_ref()
             .and_then(|c| c.tenant.as_ref())
-            .map(|t| t.id.as_str())
+            .map(|t| normal_chat_id(&t.id))
     }
 
     /// The ids the sender may be linked under: the Entra object id first, then the Teams id.
-    pub fn sender_ids(&self) -> impl Iterator<Item = &str> {
+    pub fn sender_ids(&self) -> Vec<String> {
         self.from
             .aad_object_id
-            .as_deref()
-            .into_iter()
-            .chain(std::iter::once(self.from.id.as_str()))
+            .iter()
+            .chain(std::iter::once(&self.from.id))
+            .map(|id| normal_chat_id(id))
+            .collect()
     }
+}
+
+/// The fields a Mailgun route's `forward()` posts for a received message (its "Receiving
+/// messages via HTTP" guide), as the OpenAPI document shows them; the handler reads them by
+/// name, ignores the rest, and names each attachment (`attachment-1`, …) without keeping it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[allow(dead_code)] // the shape of the documentation; the handler reads the fields by name
+pub struct MailgunMessage {
+    /// Seconds since 1970, signed.
+    pub timestamp: String,
+    /// A one-time random string, signed.
+    pub token: String,
+    /// Hex HMAC-SHA256 of `timestamp` followed by `token`, under the webhook signing key.
+    pub signature: String,
+    /// The From header, such as `Ann Lee <ann@example.org>`.
+    pub from: String,
+    /// The envelope sender (MAIL FROM), used when `from` is missing.
+    #[serde(default)]
+    pub sender: Option<String>,
+    #[serde(default)]
+    pub recipient: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// The text of the message.
+    #[serde(rename = "body-plain", default)]
+    pub body_plain: Option<String>,
+    /// The text without the quoted message it answers.
+    #[serde(rename = "stripped-text", default)]
+    pub stripped_text: Option<String>,
+    /// The message's headers as a JSON list of `[name, value]` pairs.
+    #[serde(rename = "message-headers", default)]
+    pub message_headers: Option<String>,
+    #[serde(rename = "attachment-count", default)]
+    pub attachment_count: Option<String>,
 }
 
 /// Which project user a chat account acts as.
@@ -163,6 +198,22 @@ pub fn check_chat_id(field: &str, text: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// An id as it is stored and compared: a GUID (a Teams tenant or Entra object id, which Teams
+/// writes in lower case and people may paste in upper case) in lower case; anything else, such
+/// as Slack's and Teams' own ids, exactly as written.
+pub fn normal_chat_id(id: &str) -> String {
+    let groups: Vec<&str> = id.split('-').collect();
+    let guid = groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()));
+    if guid {
+        id.to_ascii_lowercase()
+    } else {
+        id.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -200,17 +251,28 @@ mod tests {
                            "tenant":{"id":"72f988bf-86f1-41af-91ab-2d7cd011db47"}}}"#;
         let activity: TeamsActivity = serde_json::from_str(body).expect("an activity");
         assert_eq!(
-            activity.tenant(),
+            activity.tenant().as_deref(),
             Some("72f988bf-86f1-41af-91ab-2d7cd011db47")
         );
         assert_eq!(
-            activity.sender_ids().collect::<Vec<_>>(),
+            activity.sender_ids(),
             [
                 "8b2a6f04-f1a0-4a1b-9f5e-3c1d2e4f5a6b",
                 activity.from.id.as_str()
             ]
         );
         assert_eq!(activity.entities[1].kind, "mention");
+    }
+
+    #[test]
+    fn guids_are_compared_in_lower_case_and_other_ids_as_written() {
+        assert_eq!(
+            normal_chat_id("72F988BF-86F1-41AF-91AB-2D7CD011DB47"),
+            "72f988bf-86f1-41af-91ab-2d7cd011db47"
+        );
+        assert_eq!(normal_chat_id("29:1XJKJMvc5GBtc"), "29:1XJKJMvc5GBtc");
+        assert_eq!(normal_chat_id("U2147483697"), "U2147483697");
+        assert_eq!(normal_chat_id("ABCDEFGH-1234"), "ABCDEFGH-1234");
     }
 
     #[test]

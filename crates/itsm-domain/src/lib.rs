@@ -7,6 +7,7 @@ pub mod closure;
 pub mod code;
 pub mod complaint;
 pub mod field;
+pub mod inbound_mail;
 pub mod incident;
 pub mod knowledge;
 pub mod link;

@@ -364,6 +364,20 @@ impl<'d> OperationDoc<'d> {
         self
     }
 
+    /// A form body that may come HTML-form-encoded or, when it carries files, as
+    /// `multipart/form-data`, as e-mail providers post messages.
+    pub fn form_or_multipart_body<T: JsonSchema>(mut self) -> Self {
+        let schema = self.doc.requests.subschema_for::<T>();
+        self.fields.insert(
+            "requestBody".into(),
+            json!({ "required": true, "content": {
+                "application/x-www-form-urlencoded": { "schema": schema },
+                "multipart/form-data": { "schema": schema } } }),
+        );
+        self.has_body = true;
+        self
+    }
+
     /// A request body that is not JSON but a document of `media_type`, such as an iCalendar file.
     pub fn text_body(mut self, media_type: &str, description: &str) -> Self {
         self.fields.insert(

@@ -73,12 +73,29 @@ impl RouteTable {
     }
 
     /// A POST its handler authenticates by the sender's signature instead of a bearer token.
-    pub fn signed_post<H, T>(mut self, path: &'static str, handler: H) -> Self
+    pub fn signed_post<H, T>(self, path: &'static str, handler: H) -> Self
     where
         H: Handler<T, Services>,
         T: 'static,
     {
-        self.signed = self.signed.route(path, post(handler));
+        self.signed_post_up_to(path, handler, crate::services::MAX_BODY_BYTES)
+    }
+
+    /// A signed POST whose bodies may be larger than other routes' (an e-mail with its
+    /// attachments), up to `max_body_bytes`.
+    pub fn signed_post_up_to<H, T>(
+        mut self,
+        path: &'static str,
+        handler: H,
+        max_body_bytes: usize,
+    ) -> Self
+    where
+        H: Handler<T, Services>,
+        T: 'static,
+    {
+        // The route's own limit is applied after the app-wide one, so it is the one that holds.
+        let route = post(handler).layer(axum::extract::DefaultBodyLimit::max(max_body_bytes));
+        self.signed = self.signed.route(path, route);
         #[cfg(not(target_arch = "wasm32"))]
         self.operations.push(Operation {
             method: "post",

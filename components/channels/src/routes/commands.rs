@@ -1,6 +1,7 @@
 //! Carrying a chat command out as the linked user, through the process components' own API:
 //! each step is the same call the user could make with a token, so every rule, refusal and
-//! audit entry is the process's own. Refusals come back to the chat in the process's words.
+//! audit entry is the process's own. Refusals come back to the chat in the process's words,
+//! except, where the whole channel reads them, why access was refused.
 
 use crate::api::{Answer, ProcessApi};
 use crate::reply::{Button, Reply};
@@ -44,6 +45,7 @@ async fn carry_out(
                 api.call(Method::POST, "/api/v1/incidents", Some(&body))
                     .await,
                 "log the incident",
+                audience,
             )?;
             let number = text_of(&logged.body["number"]);
             Ok(announce(
@@ -56,6 +58,7 @@ async fn carry_out(
             let shown = expect(
                 api.call(Method::GET, &path_of(record), None).await,
                 &format!("show {}", record.number()),
+                audience,
             )?;
             Ok(show(record, &shown.body, audience))
         }
@@ -71,6 +74,7 @@ async fn carry_out(
             let done = expect(
                 api.call(Method::POST, &path, Some(&body)).await,
                 &format!("assign {}", record.number()),
+                audience,
             )?;
             Ok(announce(
                 &done.body,
@@ -97,6 +101,7 @@ async fn carry_out(
             let done = expect(
                 api.call(Method::POST, &path, Some(&body)).await,
                 &format!("resolve {}", record.number()),
+                audience,
             )?;
             Ok(announce(
                 &done.body,
@@ -112,6 +117,7 @@ async fn carry_out(
             let done = expect(
                 api.call(Method::POST, &path, Some(&body)).await,
                 &format!("approve {}", record.number()),
+                audience,
             )?;
             Ok(announce(
                 &done.body,
@@ -126,6 +132,7 @@ async fn carry_out(
             let done = expect(
                 api.call(Method::POST, &path, Some(&body)).await,
                 &format!("reject {}", record.number()),
+                audience,
             )?;
             Ok(announce(
                 &done.body,
@@ -180,9 +187,9 @@ fn show(record: RecordRef, shown: &Value, audience: Audience) -> Reply {
         Audience::Asker => Reply::private(format!("{number}: {}", title_of(shown)))
             .with_facts(facts(shown))
             .with_buttons(buttons(record, shown)),
-        Audience::Channel if is_security(shown) => Reply::public(format!(
-            "{number} is a security incident, so nothing about it is posted to a channel."
-        )),
+        Audience::Channel if is_security(shown) => {
+            Reply::public(format!("{number} cannot be shown in a channel."))
+        }
         Audience::Channel => Reply::public(number)
             .with_facts(
                 facts(shown)
@@ -202,13 +209,15 @@ fn is_security(record: &Value) -> bool {
 }
 
 /// A change told to the channel: who did what to which record, in the words the person typed,
-/// never the record's own contents (the channel may hold people the record is not for). Where
-/// the platform can, a security incident's change is told only to the one who made it.
+/// never the record's own contents (the channel may hold people the record is not for). A
+/// security incident's change is told only to the one who made it, or, where every answer
+/// reaches the channel, only as done.
 fn announce(record: &Value, headline: String, audience: Audience) -> Reply {
-    if is_security(record) && audience == Audience::Asker {
-        Reply::private(headline).with_facts(facts(record))
-    } else {
-        Reply::public(headline)
+    match (is_security(record), audience) {
+        (true, Audience::Asker) => Reply::private(headline).with_facts(facts(record)),
+        // The one who asked knows what they did; the channel hears nothing of the record.
+        (true, Audience::Channel) => Reply::public("Done."),
+        (false, _) => Reply::public(headline),
     }
 }
 
@@ -237,8 +246,18 @@ async fn mine(api: &impl ProcessApi, user: &str, audience: Audience) -> Result<R
         let mut open: Vec<Value> = Vec::new();
         let mut more = false;
         for path in paths {
-            let page = expect(api.call(Method::GET, &path, None).await, "list your work")?;
-            open.extend(page.body["items"].as_array().into_iter().flatten().cloned());
+            let page = expect(
+                api.call(Method::GET, &path, None).await,
+                "list your work",
+                audience,
+            )?;
+            let items = page.body["items"].as_array().into_iter().flatten();
+            // A channel is not told which security incidents exist.
+            open.extend(
+                items
+                    .filter(|item| audience == Audience::Asker || !is_security(item))
+                    .cloned(),
+            );
             more |= !page.body["next_cursor"].is_null();
         }
         if open.is_empty() {
@@ -297,15 +316,21 @@ fn only(record: RecordRef, kinds: &[RecordKind], what: &str) -> Result<(), Reply
 }
 
 /// The answer when the call went through and the process agreed; else why not, for the chat.
-fn expect(answer: Result<Answer, String>, what: &str) -> Result<Answer, Reply> {
-    match answer {
-        Ok(answer) if answer.ok() => Ok(answer),
-        Ok(answer) => Err(Reply::private(format!(
-            "Could not {what}: {}",
-            answer.detail()
-        ))),
-        Err(error) => Err(Reply::private(format!("Could not {what}: {error}"))),
-    }
+/// A channel is not told why access was refused: the process's words may name the customer or
+/// show that a record is a security incident.
+fn expect(answer: Result<Answer, String>, what: &str, audience: Audience) -> Result<Answer, Reply> {
+    let why = match answer {
+        Ok(answer) if answer.ok() => return Ok(answer),
+        Ok(answer) => match (audience, answer.status) {
+            (Audience::Channel, 403) => "you may not do that".to_owned(),
+            (Audience::Channel, 404) => {
+                "there is no such record, or not one you may see".to_owned()
+            }
+            _ => answer.detail(),
+        },
+        Err(error) => error,
+    };
+    Err(Reply::private(format!("Could not {what}: {why}")))
 }
 
 /// A record's title, for a line naming it.
@@ -662,8 +687,8 @@ mod tests {
             Audience::Channel,
         )
         .await;
-        assert!(!format!("{secret:?}").contains("Phishing"));
-        assert!(secret.facts.is_empty());
+        assert_eq!(secret.headline, "INC0000005 cannot be shown in a channel.");
+        assert!(secret.facts.is_empty() && secret.lines.is_empty());
         let assigned = run(
             &api,
             "ann",
@@ -674,16 +699,17 @@ mod tests {
             Audience::Channel,
         )
         .await;
-        assert_eq!(assigned.headline, "INC0000005 assigned to ann by ann");
-        assert!(
-            assigned.facts.is_empty(),
-            "no details of a security incident"
+        assert_eq!(
+            assigned.headline, "Done.",
+            "nothing of a security incident, not even its number"
         );
         let api = Scripted::new(vec![
             (
                 200,
                 json!({"items": [{"number": "INC0000004", "state": "new",
-                                    "short_description": "Payroll export for acme"}],
+                                    "short_description": "Payroll export for acme"},
+                                   {"number": "INC0000005", "state": "new", "security": true,
+                                    "short_description": "Phishing"}],
                          "next_cursor": null}),
             ),
             (200, json!({"items": [], "next_cursor": null})),
@@ -696,7 +722,26 @@ mod tests {
         let mine = run(&api, "ann", Command::Mine, Audience::Channel).await;
         assert_eq!(
             mine.lines,
-            ["Incidents assigned to you (1):", "• INC0000004 [new]"]
+            ["Incidents assigned to you (1):", "• INC0000004 [new]"],
+            "no security incident listed"
+        );
+        let refused = Scripted::new(vec![(
+            403,
+            json!({"detail": "this needs the authority incident.write for customer:acme"}),
+        )]);
+        let reply = run(
+            &refused,
+            "ann",
+            Command::Resolve {
+                record: inc(4),
+                notes: "x".to_owned(),
+            },
+            Audience::Channel,
+        )
+        .await;
+        assert_eq!(
+            reply.headline,
+            "Could not resolve INC0000004: you may not do that"
         );
     }
 }

@@ -4,7 +4,7 @@
 //! `user.read`.
 
 use crate::store::{ChatIdentity, delete_identity, list_identities, load_identity, save_identity};
-use crate::wire::{LinkRequest, check_chat_id};
+use crate::wire::{LinkRequest, check_chat_id, normal_chat_id};
 use axum::Json;
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
@@ -20,14 +20,21 @@ const PLATFORMS: &[&str] = &["slack", "teams"];
 
 type AccountPath = Path<(String, String, String)>;
 
-fn checked(platform: &str, workspace: &str, external_id: &str) -> Result<(), ApiError> {
-    if !PLATFORMS.contains(&platform) {
+/// The account a path names, checked, its ids as they are stored.
+fn checked(
+    (platform, workspace, external_id): (String, String, String),
+) -> Result<(String, String, String), ApiError> {
+    if !PLATFORMS.contains(&platform.as_str()) {
         return Err(ApiError::not_found(format_args!(
             "chat platform {platform}"
         )));
     }
-    check_chat_id("workspace", workspace).map_err(|m| ApiError::bad_field("workspace", m))?;
-    check_chat_id("external_id", external_id).map_err(|m| ApiError::bad_field("external_id", m))
+    check_chat_id("workspace", &workspace).map_err(|m| ApiError::bad_field("workspace", m))?;
+    check_chat_id("external_id", &external_id)
+        .map_err(|m| ApiError::bad_field("external_id", m))?;
+    let workspace = normal_chat_id(&workspace);
+    let external_id = normal_chat_id(&external_id);
+    Ok((platform, workspace, external_id))
 }
 
 pub async fn list(
@@ -42,11 +49,11 @@ pub async fn list(
 pub async fn link(
     State(services): State<Services>,
     Extension(principal): Extension<Principal>,
-    Path((platform, workspace, external_id)): AccountPath,
+    Path(account): AccountPath,
     ApiJson(request): ApiJson<LinkRequest>,
 ) -> Result<Response, ApiError> {
     principal.require(TOKEN_MANAGE)?;
-    checked(&platform, &workspace, &external_id)?;
+    let (platform, workspace, external_id) = checked(account)?;
     let now = itsm_http::now();
     in_transaction(&*services.db, async |db| {
         ensure_active_user(db, request.user.as_str(), "user").await?;
@@ -78,10 +85,10 @@ pub async fn link(
 pub async fn unlink(
     State(services): State<Services>,
     Extension(principal): Extension<Principal>,
-    Path((platform, workspace, external_id)): AccountPath,
+    Path(account): AccountPath,
 ) -> Result<Response, ApiError> {
     principal.require(TOKEN_MANAGE)?;
-    checked(&platform, &workspace, &external_id)?;
+    let (platform, workspace, external_id) = checked(account)?;
     let now = itsm_http::now();
     in_transaction(&*services.db, async |db| {
         let Some(before) = load_identity(db, &platform, &workspace, &external_id).await? else {

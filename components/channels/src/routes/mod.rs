@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod commands;
+pub mod email;
 pub mod identities;
 pub mod signed;
 pub mod slack;

@@ -18,6 +18,7 @@ pub struct RequestGuard<'s> {
     platform: &'static str,
     pub now: String,
     pub now_unix: i64,
+    remember_minutes: i64,
 }
 
 impl<'s> RequestGuard<'s> {
@@ -29,7 +30,21 @@ impl<'s> RequestGuard<'s> {
             platform,
             now,
             now_unix,
+            remember_minutes: REMEMBER_MINUTES,
         })
+    }
+
+    /// Remembers handled requests for longer: for a sender that retries over hours.
+    pub fn remembering(mut self, minutes: i64) -> Self {
+        self.remember_minutes = minutes;
+        self
+    }
+
+    /// When what arrived before is forgotten.
+    pub fn forget_before(&self, minutes: i64) -> String {
+        itsm_http::time::format_instant(
+            chrono::DateTime::from_timestamp(self.now_unix - minutes * 60, 0).unwrap_or_default(),
+        )
     }
 
     /// A secret the platform's check needs; 503 naming it when the deployment has not set it.
@@ -65,20 +80,18 @@ impl<'s> RequestGuard<'s> {
         Ok(secret)
     }
 
-    /// Runs `handle` for the first copy of a signed body and keeps its answer; a repeat gets
-    /// that answer (or, while the first is still being handled, `busy`) and does nothing.
+    /// Runs `handle` for the first copy of a signed request (known by `key`: its body, or
+    /// what names it, such as an e-mail's Message-Id) and keeps its answer; a repeat gets that
+    /// answer (or, while the first is still being handled, `busy`) and does nothing.
     pub async fn once(
         &self,
-        body: &[u8],
+        key: &[u8],
         busy: Value,
         handle: impl AsyncFnOnce() -> Result<Value, ApiError>,
     ) -> Result<Value, ApiError> {
         let db = &*self.services.db;
-        let hash = hex::encode(Sha256::digest(body));
-        let forget_before = itsm_http::time::format_instant(
-            chrono::DateTime::from_timestamp(self.now_unix - REMEMBER_MINUTES * 60, 0)
-                .unwrap_or_default(),
-        );
+        let hash = hex::encode(Sha256::digest(key));
+        let forget_before = self.forget_before(self.remember_minutes);
         let seen = in_transaction(db, async |db| {
             Ok::<_, ApiError>(arrive(db, self.platform, &hash, &self.now, &forget_before).await?)
         })
@@ -119,7 +132,7 @@ pub async fn refuse_signature(
     now: &str,
     now_unix: i64,
 ) -> ApiError {
-    eprintln!("refused a {platform} request at {now}: {why}");
+    eprintln!("refused a request from {platform} at {now}: {why}");
     let minute = (now_unix / 60).to_string();
     let key = format!("chat:refused:{platform}");
     let seen = services.kv.get(&key).await.ok().flatten();

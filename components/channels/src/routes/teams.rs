@@ -15,9 +15,11 @@ use crate::wire::TeamsActivity;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use http::HeaderMap;
 use itsm_domain::chat::{
-    COMMAND_HELP, TeamsMention, parse_command, read_teams_text, teams_activity_fresh,
+    COMMAND_HELP, Command, TeamsMention, parse_command, read_teams_text, teams_activity_fresh,
     teams_signature_valid,
 };
 use itsm_http::relay::relay_header;
@@ -54,6 +56,13 @@ async fn verify_signature(
     body: &[u8],
 ) -> Result<(), ApiError> {
     let token = guard.secret(SECURITY_TOKEN).await?;
+    if STANDARD.decode(token.trim()).is_err() {
+        return Err(ApiError::NotConfigured {
+            detail: format!(
+                "the Spin variable {SECURITY_TOKEN} must be the base64 security token Teams showed"
+            ),
+        });
+    }
     let authorization = headers
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -101,8 +110,10 @@ async fn answer(
     let tenant = activity.tenant().ok_or_else(|| {
         ApiError::bad_field("channelData.tenant.id", "the activity names no tenant")
     })?;
+    let tenant = tenant.as_str();
     let Some(user) = sender(services, tenant, activity).await? else {
-        let account = activity.sender_ids().next().unwrap_or_default();
+        let ids = activity.sender_ids();
+        let account = ids.first().map_or("", String::as_str);
         return Ok(not_linked(TEAMS, tenant, account));
     };
     let mentions: Vec<TeamsMention<'_>> = activity
@@ -117,7 +128,12 @@ async fn answer(
         })
         .collect();
     let typed = read_teams_text(&activity.text, &mentions);
+    // Only `assign … to` reads a mention as an account; everywhere else it is a name.
     let command = match parse_command(&typed.command) {
+        Ok(assign @ Command::Assign { .. }) => Ok(assign),
+        _ => parse_command(&typed.plain),
+    };
+    let command = match command {
         Ok(command) => command,
         Err(mistake) => {
             return Ok(Reply::private(format!(
@@ -147,7 +163,7 @@ async fn sender(
     activity: &TeamsActivity,
 ) -> Result<Option<String>, ApiError> {
     for account in activity.sender_ids() {
-        if let Some(user) = linked_user(&*services.db, TEAMS.key, tenant, account).await? {
+        if let Some(user) = linked_user(&*services.db, TEAMS.key, tenant, &account).await? {
             return Ok(Some(user));
         }
     }

@@ -19,6 +19,20 @@ fn mac(key: &[u8]) -> Hmac<Sha256> {
     Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key"))
 }
 
+/// The time a request says it was sent (`timestamp`, seconds since 1970, read as `what`), if
+/// it is within five minutes of `now_unix`.
+pub(crate) fn fresh_timestamp(
+    timestamp: &str,
+    now_unix: i64,
+    what: &'static str,
+) -> Result<i64, &'static str> {
+    let sent: i64 = timestamp.trim().parse().map_err(|_| what)?;
+    if now_unix.abs_diff(sent) > SLACK_WINDOW_SECONDS.unsigned_abs() {
+        return Err("the request is more than five minutes old (or from the future)");
+    }
+    Ok(sent)
+}
+
 /// Whether a Slack request is signed by `secret` and fresh at `now_unix`.
 pub fn slack_signature_valid(
     secret: &str,
@@ -27,13 +41,11 @@ pub fn slack_signature_valid(
     signature: &str,
     now_unix: i64,
 ) -> Result<(), &'static str> {
-    let sent: i64 = timestamp
-        .trim()
-        .parse()
-        .map_err(|_| "X-Slack-Request-Timestamp is not a number")?;
-    if now_unix.abs_diff(sent) > SLACK_WINDOW_SECONDS.unsigned_abs() {
-        return Err("the request is more than five minutes old (or from the future)");
-    }
+    let sent = fresh_timestamp(
+        timestamp,
+        now_unix,
+        "X-Slack-Request-Timestamp is not a number",
+    )?;
     let presented = signature
         .strip_prefix("v0=")
         .and_then(|h| hex::decode(h).ok())

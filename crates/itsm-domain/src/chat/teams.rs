@@ -8,11 +8,14 @@
 use super::signature::SLACK_WINDOW_SECONDS;
 use serde_json::{Value, json};
 
-/// A message to the webhook, read: the command's text, with the people mentioned in it written
-/// `<@0>`, `<@1>`, … (in the order they appear), and the Teams id of each where Teams said it.
+/// A message to the webhook, read. People mentioned in it are written `<@0>`, `<@1>`, … in
+/// `command` (the form `assign … to` reads) and by their names in `plain` (for everything
+/// else, such as a new incident's text); `mentioned` has the Teams id of each, where Teams
+/// said it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamsText {
     pub command: String,
+    pub plain: String,
     pub mentioned: Vec<Option<String>>,
 }
 
@@ -27,41 +30,127 @@ pub struct TeamsMention<'a> {
 const AT_OPEN: &str = "<at>";
 const AT_CLOSE: &str = "</at>";
 
-/// Reads a message's `text`: the first @mention (the webhook being called) is dropped, the
-/// others become `<@n>`, entities are decoded and no-break spaces become spaces.
+/// Bots, the outgoing webhook among them, have Teams ids starting `28:`; people `29:`.
+fn is_bot(id: &str) -> bool {
+    id.starts_with("28:")
+}
+
+enum Piece<'t> {
+    Text(&'t str),
+    /// The whole `<at>…</at>` and, where Teams listed it, the id of who it names.
+    Mention(&'t str, Option<String>),
+}
+
+/// Reads a message's `text`. The webhook's own @mention (a bot's, or else the first) is
+/// dropped with what came before it, unless nothing follows it; markup other than mentions
+/// is dropped, entities decoded, and no-break spaces become spaces.
 pub fn read_teams_text(text: &str, mentions: &[TeamsMention<'_>]) -> TeamsText {
-    let mut command = String::new();
-    let mut mentioned = Vec::new();
+    let pieces = pieces(text, mentions);
+    let webhook = pieces
+        .iter()
+        .position(|p| matches!(p, Piece::Mention(_, Some(id)) if is_bot(id)))
+        .or_else(|| pieces.iter().position(|p| matches!(p, Piece::Mention(..))));
+    let (before, after) = match webhook {
+        Some(at) => (&pieces[..at], &pieces[at + 1..]),
+        None => (&pieces[..0], &pieces[..]),
+    };
+    let said = |pieces: &[Piece<'_>]| {
+        pieces
+            .iter()
+            .any(|p| !matches!(p, Piece::Text(t) if clean(t).trim().is_empty()))
+    };
+    let typed = if said(after) || !said(before) {
+        after
+    } else {
+        before
+    };
+    let mut read = TeamsText {
+        command: String::new(),
+        plain: String::new(),
+        mentioned: Vec::new(),
+    };
+    for piece in typed {
+        match piece {
+            Piece::Text(raw) => {
+                let text = clean(raw);
+                // What was typed can never pass for a mention.
+                read.command.push_str(&text.replace("<@", "< @"));
+                read.plain.push_str(&text);
+            }
+            Piece::Mention(whole, id) => {
+                read.command
+                    .push_str(&format!("<@{}>", read.mentioned.len()));
+                read.plain.push_str(&decoded(
+                    &whole[AT_OPEN.len()..whole.len() - AT_CLOSE.len()],
+                ));
+                read.mentioned.push(id.clone());
+            }
+        }
+    }
+    read.command = squeezed(&read.command);
+    read.plain = squeezed(&read.plain);
+    read
+}
+
+/// The text cut into what was typed and the mentions, the k-th mention paired with the k-th
+/// mention entity (Teams lists them in order), or else with one of the same text.
+fn pieces<'t>(text: &'t str, mentions: &[TeamsMention<'_>]) -> Vec<Piece<'t>> {
+    let mut pieces = Vec::new();
     let mut rest = text;
-    let mut seen_webhook = false;
     while let Some(start) = rest.find(AT_OPEN) {
         let Some(length) = rest[start..].find(AT_CLOSE) else {
             break;
         };
         let end = start + length + AT_CLOSE.len();
-        command.push_str(&decoded(&rest[..start]));
+        pieces.push(Piece::Text(&rest[..start]));
         let whole = &rest[start..end];
-        if seen_webhook {
-            command.push_str(&format!("<@{}>", mentioned.len()));
-            mentioned.push(
-                mentions
-                    .iter()
-                    .find(|m| m.text == whole)
-                    .map(|m| m.id.to_owned()),
-            );
-        }
-        seen_webhook = true;
+        let k = pieces
+            .iter()
+            .filter(|p| matches!(p, Piece::Mention(..)))
+            .count();
+        let id = mentions
+            .get(k)
+            .filter(|m| m.text == whole)
+            .or_else(|| mentions.iter().find(|m| m.text == whole))
+            .map(|m| m.id.to_owned());
+        pieces.push(Piece::Mention(whole, id));
         rest = &rest[end..];
     }
-    command.push_str(&decoded(rest));
-    TeamsText {
-        command: command.trim().to_owned(),
-        mentioned,
+    pieces.push(Piece::Text(rest));
+    pieces
+}
+
+/// Typed text: markup dropped (Teams writes typed `<` as `&lt;`, so a raw one starts a tag),
+/// then entities decoded.
+fn clean(raw: &str) -> String {
+    let mut text = String::new();
+    let mut rest = raw;
+    while let Some(open) = rest.find('<') {
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        text.push_str(&rest[..open]);
+        text.push(' ');
+        rest = &rest[open + close + 1..];
     }
+    text.push_str(rest);
+    decoded(&text)
 }
 
 fn decoded(text: &str) -> String {
     html_escape::decode_html_entities(text).replace('\u{a0}', " ")
+}
+
+/// Runs of spaces as one, and no space at either end.
+fn squeezed(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c == ' ' && out.ends_with(' ') {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Whether an activity's `timestamp` (RFC 3339, as Teams writes it) is within five minutes of
@@ -99,37 +188,68 @@ pub fn teams_card_message(body: Vec<Value>) -> Value {
 mod tests {
     use super::*;
 
+    fn mention<'a>(text: &'a str, id: &'a str) -> TeamsMention<'a> {
+        TeamsMention { text, id }
+    }
+
     #[test]
     fn the_webhooks_own_mention_is_dropped_and_people_become_numbered_mentions() {
         let mentions = [
-            TeamsMention {
-                text: "<at>ITSM</at>",
-                id: "28:webhook",
-            },
-            TeamsMention {
-                text: "<at>Ann Lee</at>",
-                id: "29:1aBc",
-            },
+            mention("<at>ITSM</at>", "28:webhook"),
+            mention("<at>Ann Lee</at>", "29:1aBc"),
         ];
         let read = read_teams_text(
             "<at>ITSM</at>&nbsp;assign INC0000004 to <at>Ann Lee</at>",
             &mentions,
         );
         assert_eq!(read.command, "assign INC0000004 to <@0>");
+        assert_eq!(read.plain, "assign INC0000004 to Ann Lee");
         assert_eq!(read.mentioned, [Some("29:1aBc".to_owned())]);
         let unknown = read_teams_text("<at>ITSM</at> assign INC4 to <at>Bo</at>", &[]);
         assert_eq!(unknown.mentioned, [None]);
     }
 
     #[test]
-    fn entities_are_decoded_and_unclosed_mentions_left_as_typed() {
+    fn the_webhook_is_known_by_its_bot_id_wherever_it_is_mentioned() {
+        let mentions = [
+            mention("<at>Bob</at>", "29:bob"),
+            mention("<at>ITSM</at>", "28:webhook"),
+        ];
+        let after = read_teams_text("Hi <at>Bob</at>, <at>ITSM</at> mine", &mentions);
+        assert_eq!(after.command, "mine");
+        let before = read_teams_text("assign INC1 to <at>Bob</at> <at>ITSM</at>", &mentions);
+        assert_eq!(before.command, "assign INC1 to <@0>");
+        assert_eq!(before.mentioned, [Some("29:bob".to_owned())]);
+    }
+
+    #[test]
+    fn people_of_the_same_name_are_told_apart_by_order() {
+        let mentions = [
+            mention("<at>ITSM</at>", "28:webhook"),
+            mention("<at>Ann Lee</at>", "29:first"),
+            mention("<at>Ann Lee</at>", "29:second"),
+        ];
         let read = read_teams_text(
-            "<at>ITSM</at> new Printer &amp; scanner &lt;b&gt;down&lt;/b&gt;",
+            "<at>ITSM</at> new <at>Ann Lee</at> and <at>Ann Lee</at> locked out",
+            &mentions,
+        );
+        assert_eq!(
+            read.mentioned,
+            [Some("29:first".to_owned()), Some("29:second".to_owned())]
+        );
+        assert_eq!(read.plain, "new Ann Lee and Ann Lee locked out");
+    }
+
+    #[test]
+    fn markup_is_dropped_entities_decoded_and_typed_mentions_stay_text() {
+        let read = read_teams_text(
+            "<p><at>ITSM</at> new Printer &amp; scanner &lt;b&gt;down&lt;/b&gt;<br>&lt;@0&gt;</p>",
             &[],
         );
-        assert_eq!(read.command, "new Printer & scanner <b>down</b>");
+        assert_eq!(read.plain, "new Printer & scanner <b>down</b> <@0>");
+        assert_eq!(read.command, "new Printer & scanner <b>down</b> < @0>");
         assert!(read.mentioned.is_empty());
-        assert_eq!(read_teams_text("new <at>half", &[]).command, "new <at>half");
+        assert_eq!(read_teams_text("new <at>half", &[]).command, "new half");
         assert_eq!(read_teams_text("mine", &[]).command, "mine");
     }
 
