@@ -36,6 +36,12 @@ pub trait ProcessApi {
         path: &str,
         body: Option<&Value>,
     ) -> Result<Answer, String>;
+
+    /// POSTs `body` under an `Idempotency-Key`, so sending it again (after an answer was lost)
+    /// does it once. Without one of its own, an implementation just posts.
+    async fn post_once(&self, path: &str, body: &Value, _key: &str) -> Result<Answer, String> {
+        self.call(Method::POST, path, Some(body)).await
+    }
 }
 
 /// Which component serves a path, as spin.toml routes it.
@@ -71,16 +77,37 @@ impl ProcessApi for Relayed {
         path: &str,
         body: Option<&Value>,
     ) -> Result<Answer, String> {
+        self.send(method, path, body, None).await
+    }
+
+    async fn post_once(&self, path: &str, body: &Value, key: &str) -> Result<Answer, String> {
+        self.send(Method::POST, path, Some(body), Some(key)).await
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Relayed {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Answer, String> {
         use http_body_util::{BodyExt, Limited};
         use spin_sdk::http::FullBody;
 
         let component = component_for(path).ok_or_else(|| format!("no component serves {path}"))?;
         let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
-        let request = http::Request::builder()
+        let mut request = http::Request::builder()
             .method(method)
             .uri(format!("http://{component}.spin.internal{path}"))
             .header(http::header::AUTHORIZATION, &self.authorization)
-            .header(http::header::CONTENT_TYPE, "application/json")
+            .header(http::header::CONTENT_TYPE, "application/json");
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
+        let request = request
             .body(FullBody::new(bytes::Bytes::from(bytes)))
             .map_err(|e| format!("the call could not be built: {e}"))?;
         let response = spin_sdk::http::send(request)

@@ -30,7 +30,7 @@ pub fn route_table() -> RouteTable {
         .signed_post_up_to(
             "/api/v1/channels/email/mailgun",
             email::mailgun,
-            email::MAX_MESSAGE_BYTES,
+            email::MAX_POST_BYTES,
         )
         .get("/api/v1/channels/identities", identities::list)
         .put(

@@ -49,28 +49,6 @@ pub async fn users_with_email(db: &impl Sql, address: &str) -> Result<Vec<String
     rows.iter().map(|row| row.get("user_name")).collect()
 }
 
-/// The one customer a user's live grants are scoped to, if there is exactly one: the
-/// organisation a customer contact writes for.
-pub async fn only_customer_of(
-    db: &impl Sql,
-    user: &str,
-    now: &str,
-) -> Result<Option<String>, StoreError> {
-    let rows = db
-        .query(
-            "SELECT DISTINCT r.scope_key FROM role_assignment r JOIN app_user u ON u.user_id = r.user_id
-             WHERE u.user_name = ? AND r.scope_kind = 'customer' AND r.revoked_at IS NULL
-               AND (r.valid_until IS NULL OR r.valid_until > ?)
-             LIMIT 2",
-            &[user.into(), now.into()],
-        )
-        .await?;
-    if rows.len() != 1 {
-        return Ok(None);
-    }
-    rows.first().map(|row| row.get("scope_key")).transpose()
-}
-
 /// Links (or re-links) a chat account; whether it was linked before.
 pub async fn save_identity(db: &impl Sql, identity: &ChatIdentity) -> Result<bool, StoreError> {
     let existed = load_identity(
@@ -152,13 +130,15 @@ pub enum Seen {
 }
 
 /// Records a request's arrival, unless it was seen before; prunes what the platform received
-/// before `forget_before`. Call inside a transaction.
+/// before `forget_before`; takes over a first copy still unanswered since before
+/// `in_hand_before`. Call inside a transaction.
 pub async fn arrive(
     db: &impl Sql,
     platform: &str,
     body_hash: &str,
     now: &str,
     forget_before: &str,
+    in_hand_before: &str,
 ) -> Result<Seen, StoreError> {
     db.execute(
         "DELETE FROM chat_request WHERE platform = ? AND received_at < ?",
@@ -174,6 +154,17 @@ pub async fn arrive(
     if inserted == 1 {
         return Ok(Seen::First);
     }
+    // A first copy whose handling died (its instance stopped) is taken over after a while, so
+    // the request is not answered "in hand" for ever.
+    let taken_over = db
+        .execute(
+            "UPDATE chat_request SET received_at = ? WHERE body_hash = ? AND answer IS NULL AND received_at < ?",
+            &[now.into(), body_hash.into(), in_hand_before.into()],
+        )
+        .await?;
+    if taken_over == 1 {
+        return Ok(Seen::First);
+    }
     let rows = db
         .query(
             "SELECT answer FROM chat_request WHERE body_hash = ?",
@@ -185,6 +176,44 @@ pub async fn arrive(
         None => None,
     };
     Ok(answer.map_or(Seen::InHand, Seen::Answered))
+}
+
+/// Binds a one-time signature (its hash) to the message it came with: whether it was unused or
+/// already bound to that same message (a retry), not to another. Call inside a transaction.
+pub async fn bind_signature(
+    db: &impl Sql,
+    platform: &str,
+    signature_hash: &str,
+    message_key: &str,
+    now: &str,
+    forget_before: &str,
+) -> Result<bool, StoreError> {
+    db.execute(
+        "DELETE FROM chat_request WHERE platform = ? AND received_at < ?",
+        &[platform.into(), forget_before.into()],
+    )
+    .await?;
+    db.execute(
+        "INSERT OR IGNORE INTO chat_request (body_hash, platform, received_at, answer) VALUES (?, ?, ?, ?)",
+        &[
+            signature_hash.into(),
+            platform.into(),
+            now.into(),
+            serde_json::Value::String(message_key.to_owned()).to_string().into(),
+        ],
+    )
+    .await?;
+    let rows = db
+        .query(
+            "SELECT answer FROM chat_request WHERE body_hash = ?",
+            &[signature_hash.into()],
+        )
+        .await?;
+    let bound: Option<serde_json::Value> = match rows.first() {
+        Some(row) => row.json_opt("answer")?,
+        None => None,
+    };
+    Ok(bound.as_ref().and_then(|v| v.as_str()) == Some(message_key))
 }
 
 /// Forgets a request whose handling failed, so a retry is handled afresh.
@@ -307,41 +336,90 @@ mod tests {
     #[tokio::test]
     async fn a_repeated_request_gets_the_first_ones_answer_until_it_is_forgotten() {
         let db = db().await;
+        let (early, long_ago) = ("2027-01-11T08:50:00.000Z", "2027-01-11T08:00:00.000Z");
+        let seen = |hash: &'static str, now: &'static str, forget: &'static str| {
+            let db = &db;
+            async move {
+                arrive(db, "slack", hash, now, forget, long_ago)
+                    .await
+                    .expect("arrived")
+            }
+        };
+        assert_eq!(seen("h1", NOW, early).await, Seen::First);
+        assert_eq!(seen("h1", NOW, early).await, Seen::InHand);
+        let answer = serde_json::json!({"text": "done"});
+        answered(&db, "h1", &answer).await.expect("kept");
+        assert_eq!(seen("h1", NOW, early).await, Seen::Answered(answer));
         let later = "2027-01-11T09:20:00.000Z";
         assert_eq!(
-            arrive(&db, "slack", "h1", NOW, "2027-01-11T08:50:00.000Z")
+            seen("h1", later, "2027-01-11T09:10:00.000Z").await,
+            Seen::First
+        );
+        assert_eq!(seen("h2", NOW, NOW).await, Seen::First);
+        forget(&db, "h2").await.expect("forgotten");
+        assert_eq!(seen("h2", NOW, NOW).await, Seen::First, "afresh");
+        // Another platform's rows are its own to prune.
+        assert_eq!(
+            arrive(&db, "email", "h3", NOW, early, long_ago)
+                .await
+                .expect("email"),
+            Seen::First
+        );
+        assert_eq!(seen("h4", later, later).await, Seen::First);
+        assert_eq!(
+            arrive(&db, "email", "h3", later, early, long_ago)
+                .await
+                .expect("kept"),
+            Seen::InHand
+        );
+    }
+
+    #[tokio::test]
+    async fn a_first_copy_left_in_hand_is_taken_over_after_a_while() {
+        let db = db().await;
+        let early = "2027-01-11T08:00:00.000Z";
+        assert_eq!(
+            arrive(&db, "email", "m1", NOW, early, early)
                 .await
                 .expect("first"),
             Seen::First
         );
+        let soon = "2027-01-11T09:01:00.000Z";
         assert_eq!(
-            arrive(&db, "slack", "h1", NOW, "2027-01-11T08:50:00.000Z")
+            arrive(&db, "email", "m1", soon, early, NOW)
                 .await
-                .expect("again"),
+                .expect("in hand"),
             Seen::InHand
         );
-        let answer = serde_json::json!({"text": "done"});
-        answered(&db, "h1", &answer).await.expect("kept");
+        let later = "2027-01-11T09:10:00.000Z";
         assert_eq!(
-            arrive(&db, "slack", "h1", NOW, "2027-01-11T08:50:00.000Z")
+            arrive(&db, "email", "m1", later, early, "2027-01-11T09:05:00.000Z")
                 .await
-                .expect("retry"),
-            Seen::Answered(answer)
-        );
-        assert_eq!(
-            arrive(&db, "slack", "h1", later, "2027-01-11T09:10:00.000Z")
-                .await
-                .expect("forgotten"),
+                .expect("taken over"),
             Seen::First
         );
-        assert_eq!(
-            arrive(&db, "slack", "h2", NOW, NOW).await.expect("first"),
-            Seen::First
+    }
+
+    #[tokio::test]
+    async fn a_signature_is_good_for_one_message_and_its_retries() {
+        let db = db().await;
+        let early = "2027-01-11T08:00:00.000Z";
+        let bind = |key: &'static str| {
+            let db = &db;
+            async move {
+                bind_signature(db, "email-signature", "s1", key, NOW, early)
+                    .await
+                    .expect("bound")
+            }
+        };
+        assert!(bind("message-a").await);
+        assert!(
+            bind("message-a").await,
+            "Mailgun's retry of the same message"
         );
-        forget(&db, "h2").await.expect("forgotten");
-        assert_eq!(
-            arrive(&db, "slack", "h2", NOW, NOW).await.expect("afresh"),
-            Seen::First
+        assert!(
+            !bind("message-b").await,
+            "another message under a captured signature"
         );
     }
 }

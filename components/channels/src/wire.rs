@@ -156,7 +156,8 @@ pub struct MailgunMessage {
     /// Hex HMAC-SHA256 of `timestamp` followed by `token`, under the webhook signing key.
     pub signature: String,
     /// The From header, such as `Ann Lee <ann@example.org>`.
-    pub from: String,
+    #[serde(default)]
+    pub from: Option<String>,
     /// The envelope sender (MAIL FROM), used when `from` is missing.
     #[serde(default)]
     pub sender: Option<String>,

@@ -1,6 +1,6 @@
-//! JSON request bodies that fail clearly: 415 for another media type, 413 past the body limit,
-//! 400 for malformed JSON, and 422 naming the field for unknown fields, missing fields or wrong
-//! types (axum's own `Json` answers these in plain text).
+//! Request bodies that fail clearly: 415 for another media type, 413 past the body limit, 400
+//! for malformed JSON, and 422 naming the field for unknown fields, missing fields or wrong
+//! types (axum's own `Json` and `Bytes` answer these in plain text).
 
 use crate::ApiError;
 use axum::body::Bytes;
@@ -19,23 +19,36 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         require_json_media_type(request.headers())?;
-        let bytes =
-            Bytes::from_request(request, state)
-                .await
-                .map_err(|rejection| match rejection {
-                    BytesRejection::FailedToBufferBody(_)
-                        if rejection.status() == http::StatusCode::PAYLOAD_TOO_LARGE =>
-                    {
-                        ApiError::PayloadTooLarge {
-                            detail: "the request body is larger than this route accepts".to_owned(),
-                        }
-                    }
-                    other => ApiError::BadRequest {
-                        detail: format!("cannot read the request body: {other}"),
-                        errors: Vec::new(),
-                    },
-                })?;
+        let RawBody(bytes) = RawBody::from_request(request, state).await?;
         parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// A body read as it came, for routes that check a signature over its bytes or read a form;
+/// past the route's limit it is a 413 problem, not axum's plain-text one.
+#[derive(Debug)]
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(request, state)
+            .await
+            .map(RawBody)
+            .map_err(|rejection| match rejection {
+                BytesRejection::FailedToBufferBody(_)
+                    if rejection.status() == http::StatusCode::PAYLOAD_TOO_LARGE =>
+                {
+                    ApiError::PayloadTooLarge {
+                        detail: "the request body is larger than this route accepts".to_owned(),
+                    }
+                }
+                other => ApiError::BadRequest {
+                    detail: format!("cannot read the request body: {other}"),
+                    errors: Vec::new(),
+                },
+            })
     }
 }
 

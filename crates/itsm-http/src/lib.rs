@@ -28,7 +28,7 @@ pub mod tailoring;
 pub mod time;
 
 pub use auth::{Principal, require_auth};
-pub use json::ApiJson;
+pub use json::{ApiJson, RawBody};
 pub use problem::ApiError;
 pub use query::QueryParams;
 pub use route_table::RouteTable;

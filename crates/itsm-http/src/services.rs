@@ -16,7 +16,7 @@ use axum::response::IntoResponse;
 use itsm_store::{Db, KvStore, Vars};
 use std::sync::Arc;
 
-/// The largest request body any route accepts; routes may accept less.
+/// The largest request body a route accepts, unless it says otherwise (`RouteTable::signed_post_up_to`).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 #[derive(Clone)]

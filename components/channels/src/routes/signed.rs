@@ -12,6 +12,9 @@ use sha2::{Digest, Sha256};
 
 /// How long a handled request is remembered: past every platform's replay window.
 const REMEMBER_MINUTES: i64 = 10;
+/// How long a first copy may stay in hand before a copy takes it over: far longer than any
+/// handling takes, so only one whose instance stopped is taken over.
+const IN_HAND_MINUTES: i64 = 5;
 
 pub struct RequestGuard<'s> {
     services: &'s Services,
@@ -81,24 +84,34 @@ impl<'s> RequestGuard<'s> {
     }
 
     /// Runs `handle` for the first copy of a signed request (known by `key`: its body, or
-    /// what names it, such as an e-mail's Message-Id) and keeps its answer; a repeat gets that
-    /// answer (or, while the first is still being handled, `busy`) and does nothing.
+    /// what names it) and keeps its answer; a repeat gets that answer (or, while the first is
+    /// still being handled, `busy`) and does nothing.
     pub async fn once(
         &self,
         key: &[u8],
-        busy: Value,
+        busy: Result<Value, ApiError>,
         handle: impl AsyncFnOnce() -> Result<Value, ApiError>,
     ) -> Result<Value, ApiError> {
         let db = &*self.services.db;
         let hash = hex::encode(Sha256::digest(key));
         let forget_before = self.forget_before(self.remember_minutes);
+        let in_hand_before = self.forget_before(IN_HAND_MINUTES);
         let seen = in_transaction(db, async |db| {
-            Ok::<_, ApiError>(arrive(db, self.platform, &hash, &self.now, &forget_before).await?)
+            let seen = arrive(
+                db,
+                self.platform,
+                &hash,
+                &self.now,
+                &forget_before,
+                &in_hand_before,
+            )
+            .await?;
+            Ok::<_, ApiError>(seen)
         })
         .await?;
         match seen {
             Seen::Answered(answer) => Ok(answer),
-            Seen::InHand => Ok(busy),
+            Seen::InHand => busy,
             Seen::First => match handle().await {
                 Ok(answer) => {
                     in_transaction(db, async |db| {

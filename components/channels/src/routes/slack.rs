@@ -13,12 +13,11 @@ use crate::reply::Reply;
 use crate::store::linked_user;
 use crate::wire::SlackCommand;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use http::HeaderMap;
 use itsm_domain::chat::{COMMAND_HELP, parse_command, slack_signature_valid};
 use itsm_http::relay::relay_header;
-use itsm_http::{ApiError, Services};
+use itsm_http::{ApiError, RawBody, Services};
 use serde_json::Value;
 
 /// The Spin variable holding the Slack app's signing secret.
@@ -27,13 +26,13 @@ pub const SIGNING_SECRET: &str = "slack_signing_secret";
 pub async fn command(
     State(services): State<Services>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Json<Value>, ApiError> {
     let (guard, relay_secret) = admit(&services, &headers, &body).await?;
     let form: SlackCommand = serde_urlencoded::from_bytes(&body)
         .map_err(|e| ApiError::bad_field("body", format!("not a Slack slash command: {e}")))?;
     guard
-        .once(&body, Reply::still_working().to_slack(), async || {
+        .once(&body, Ok(Reply::still_working().to_slack()), async || {
             let reply = answer(&services, &guard, &relay_secret, &form).await?;
             Ok(reply.to_slack())
         })

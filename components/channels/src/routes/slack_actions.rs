@@ -13,18 +13,17 @@ use crate::reply::Reply;
 use crate::store::linked_user;
 use crate::wire::{BlockActions, SlackInteraction};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use http::HeaderMap;
 use itsm_http::outbound::{Http, Outgoing, Sender};
 use itsm_http::relay::relay_header;
-use itsm_http::{ApiError, Services};
+use itsm_http::{ApiError, RawBody, Services};
 use serde_json::{Value, json};
 
 pub async fn interaction(
     State(services): State<Services>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Json<Value>, ApiError> {
     let (guard, relay_secret) = admit(&services, &headers, &body).await?;
     let form: SlackInteraction = serde_urlencoded::from_bytes(&body)
@@ -32,7 +31,7 @@ pub async fn interaction(
     let click: BlockActions = serde_json::from_str(&form.payload)
         .map_err(|e| ApiError::bad_field("payload", format!("not a Slack block action: {e}")))?;
     guard
-        .once(&body, json!({}), async || {
+        .once(&body, Ok(json!({})), async || {
             let reply = answer(&services, &guard, &relay_secret, &click).await?;
             follow_up(&click, &reply).await;
             Ok(json!({}))

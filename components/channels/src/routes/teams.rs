@@ -13,7 +13,6 @@ use crate::reply::Reply;
 use crate::store::linked_user;
 use crate::wire::TeamsActivity;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -23,7 +22,7 @@ use itsm_domain::chat::{
     teams_signature_valid,
 };
 use itsm_http::relay::relay_header;
-use itsm_http::{ApiError, Services};
+use itsm_http::{ApiError, RawBody, Services};
 use serde_json::Value;
 
 /// The Spin variable holding the security token Teams showed when the webhook was created.
@@ -32,7 +31,7 @@ pub const SECURITY_TOKEN: &str = "teams_security_token";
 pub async fn message(
     State(services): State<Services>,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Json<Value>, ApiError> {
     let guard = RequestGuard::new(&services, TEAMS.key).await?;
     verify_signature(&services, &guard, &headers, &body).await?;
@@ -41,7 +40,7 @@ pub async fn message(
     verify_freshness(&services, &guard, &activity).await?;
     let relay_secret = guard.relay_secret().await?;
     guard
-        .once(&body, Reply::still_working().to_teams(), async || {
+        .once(&body, Ok(Reply::still_working().to_teams()), async || {
             let reply = answer(&services, &guard, &relay_secret, &activity).await?;
             Ok(reply.to_teams())
         })

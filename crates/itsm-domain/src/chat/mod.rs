@@ -3,7 +3,7 @@
 //! component maps the chat user to a project user and carries the commands out.
 
 mod command;
-pub(crate) mod signature;
+mod signature;
 mod teams;
 
 pub use command::{COMMAND_HELP, Command, RecordRef, parse_command};

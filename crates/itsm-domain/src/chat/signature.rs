@@ -21,7 +21,7 @@ fn mac(key: &[u8]) -> Hmac<Sha256> {
 
 /// The time a request says it was sent (`timestamp`, seconds since 1970, read as `what`), if
 /// it is within five minutes of `now_unix`.
-pub(crate) fn fresh_timestamp(
+fn fresh_timestamp(
     timestamp: &str,
     now_unix: i64,
     what: &'static str,
