@@ -17,6 +17,7 @@ mod knowledge;
 mod known_errors;
 mod major_incidents;
 mod openapi;
+mod portal;
 mod problems;
 mod replay;
 mod request_closure;

@@ -96,6 +96,9 @@ impl TestApp {
             .entry("slack_response_host".to_owned())
             .or_insert_with(|| "http://127.0.0.1:*".to_owned());
         values
+            .entry("portal_user".to_owned())
+            .or_insert_with(|| "portal".to_owned());
+        values
             .entry("relay_secret".to_owned())
             .or_insert_with(|| "test-relay-secret-0123456789abcdef0123".to_owned());
         let clock: Arc<Mutex<Option<chrono::DateTime<chrono::Utc>>>> = Arc::default();

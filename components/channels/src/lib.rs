@@ -4,10 +4,10 @@
 //! anything is done, and the command is carried out through the process components, as that
 //! user, by Spin's service chaining. Its own component because it speaks for people the
 //! processes never see directly, with secrets and an allow-list of its own. This file is the
-//! route table; handlers are in `routes/`, the relayed calls in `api.rs`, replies in
-//! `reply.rs`, SQL in `store.rs`, wire shapes in `wire.rs`, the OpenAPI part in `openapi.rs`.
+//! route table; handlers are in `routes/` (their calls to the processes go through
+//! `itsm_http::process_api`), replies in `reply.rs`, SQL in `store.rs`, wire shapes in
+//! `wire.rs`, the OpenAPI part in `openapi.rs`.
 
-mod api;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod openapi;
 mod reply;

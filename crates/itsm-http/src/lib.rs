@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod outbound;
 pub mod pagination;
 pub mod problem;
+pub mod process_api;
 pub mod query;
 pub mod rate_limit;
 pub mod reach;

@@ -3,11 +3,11 @@
 //! audit entry is the process's own. Refusals come back to the chat in the process's words,
 //! except, where the whole channel reads them, why access was refused.
 
-use crate::api::{Answer, ProcessApi};
 use crate::reply::{Button, Reply};
 use http::Method;
 use itsm_domain::chat::{COMMAND_HELP, Command, RecordRef};
 use itsm_domain::{RecordKind, record_title};
+use itsm_http::process_api::{Answer, ProcessApi};
 use serde_json::{Value, json};
 
 /// How many of each list `mine` shows.

@@ -10,7 +10,6 @@
 //! reason, so Mailgun does not send again what would be refused again; a failure is not.
 
 use super::signed::{RequestGuard, refuse_signature};
-use crate::api::{Answer, ProcessApi, Relayed};
 use crate::store::{bind_signature, users_with_email};
 use axum::Json;
 use axum::body::Bytes;
@@ -22,6 +21,7 @@ use itsm_domain::inbound_mail::{
     Attachment, Sender, comment_text, header, incident_text, mailgun_signature_valid,
     referenced_record, refusal, sender_address,
 };
+use itsm_http::process_api::{Answer, ProcessApi, Relayed};
 use itsm_http::relay::relay_header;
 use itsm_http::{ApiError, RawBody, Services};
 use itsm_store::{Variables, in_transaction};

@@ -8,7 +8,6 @@
 use super::accounts::{SLACK, not_linked, with_mentions_resolved};
 use super::commands::{Audience, run};
 use super::signed::{RequestGuard, refuse_signature};
-use crate::api::Relayed;
 use crate::reply::Reply;
 use crate::store::linked_user;
 use crate::wire::SlackCommand;
@@ -16,6 +15,7 @@ use axum::Json;
 use axum::extract::State;
 use http::HeaderMap;
 use itsm_domain::chat::{COMMAND_HELP, parse_command, slack_signature_valid};
+use itsm_http::process_api::Relayed;
 use itsm_http::relay::relay_header;
 use itsm_http::{ApiError, RawBody, Services};
 use serde_json::Value;

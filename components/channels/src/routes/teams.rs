@@ -8,7 +8,6 @@
 use super::accounts::{TEAMS, not_linked, with_mentions_resolved};
 use super::commands::{Audience, run};
 use super::signed::{RequestGuard, refuse_signature};
-use crate::api::Relayed;
 use crate::reply::Reply;
 use crate::store::linked_user;
 use crate::wire::TeamsActivity;
@@ -21,6 +20,7 @@ use itsm_domain::chat::{
     COMMAND_HELP, Command, TeamsMention, parse_command, read_teams_text, teams_activity_fresh,
     teams_signature_valid,
 };
+use itsm_http::process_api::Relayed;
 use itsm_http::relay::relay_header;
 use itsm_http::{ApiError, RawBody, Services};
 use serde_json::Value;

@@ -1,7 +1,8 @@
-//! Calls to the process components as the person a chat account is linked to: through Spin's
-//! service chaining (`http://<component>.spin.internal`, never leaving the host), with a relayed
-//! credential (`itsm_http::relay`), so each process applies its own rules to that person exactly
-//! as if they had called it themselves. A trait, so the commands are tested without a host.
+//! Calls from one component to the process components, as one person: through Spin's service
+//! chaining (`http://<component>.spin.internal`, never leaving the host), with a relayed
+//! credential (`crate::relay`), so each process applies its own rules to that person exactly as
+//! if they had called it themselves. The chat channels act so for a linked account, the portal
+//! for its own account. A trait, so callers are tested without a host.
 
 use http::Method;
 use serde_json::Value;
@@ -51,6 +52,7 @@ pub fn component_for(path: &str) -> Option<&'static str> {
         ("/api/v1/incidents", "incident"),
         ("/api/v1/requests", "service-request"),
         ("/api/v1/problems", "problem"),
+        ("/api/v1/catalogue", "catalogue"),
     ]
     .into_iter()
     .find(|(prefix, _)| path.starts_with(prefix))

@@ -1,0 +1,56 @@
+//! The customer portal as a Spin component: pages at `/portal` where people report a problem and
+//! follow it through an unguessable address, in English or Chinese, as plain HTML forms that
+//! work without JavaScript. Its own component because it answers anyone on the internet, with
+//! pages instead of JSON and no bearer token: what it records goes through the incident process
+//! as the deployment's portal account (`portal_user`), by Spin's service chaining. This file is
+//! the router and its guards (size limit, per-address rate limit, error pages); pages are in
+//! `routes/`, their frame in `page.rs`, forms in `form.rs`, words in `lang.rs`, signed tokens in
+//! `tokens.rs`, the visitor and the set-up in `visit.rs`.
+
+pub mod form;
+pub mod lang;
+pub mod page;
+mod routes;
+pub mod tokens;
+pub mod visit;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use itsm_http::Services;
+use itsm_http::rate_limit::{RateLimitState, rate_limit};
+use routes::{errors, home, report, ticket};
+
+/// The largest form post: a report's longest fields with room to spare.
+pub const MAX_FORM_BYTES: usize = 32 * 1024;
+
+/// The portal: its pages behind the size limit and the per-address rate limit, every problem
+/// answered as a page.
+pub fn app(services: Services) -> Router {
+    let limits = RateLimitState {
+        kv: services.kv.clone(),
+        vars: services.vars.clone(),
+    };
+    Router::new()
+        .route("/portal", get(home::show))
+        .route("/portal/", get(home::show))
+        .route("/portal/report", get(report::form).post(report::submit))
+        .route("/portal/tickets/{number}/{key}", get(ticket::show))
+        .route(
+            "/portal/tickets/{number}/{key}/comments",
+            post(ticket::comment),
+        )
+        .fallback(errors::not_found)
+        .method_not_allowed_fallback(errors::not_found)
+        .layer(from_fn_with_state(limits, rate_limit))
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .layer(from_fn(errors::html_errors))
+        .with_state(services)
+}
+
+#[cfg(target_arch = "wasm32")]
+#[spin_sdk::http_service]
+async fn handle(request: spin_sdk::http::Request) -> axum::response::Response {
+    itsm_http::serve_spin(request, app).await
+}

@@ -1,0 +1,176 @@
+//! One visitor's request as the portal sees it: the language to answer in, the browser's
+//! session (made on the first visit, so forms can be bound to it), and what the deployment set
+//! up for the portal: its keys and the account it acts as.
+
+use crate::lang::{LANG_COOKIE, Lang};
+use crate::page;
+use crate::tokens::{Keys, SESSION_COOKIE, random_id};
+use axum::response::Response;
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use itsm_http::process_api::Relayed;
+use itsm_http::relay::{RELAY_SECRET, RELAY_SECRET_MIN_CHARS, relay_header};
+use itsm_http::{ApiError, Services};
+use itsm_store::Variables;
+use maud::Markup;
+
+/// The Spin variable naming the user the portal acts as.
+pub const PORTAL_USER: &str = "portal_user";
+
+#[derive(Debug, Clone)]
+pub struct Visit {
+    pub lang: Lang,
+    /// The language to remember, when the switch asked for one.
+    remember: Option<Lang>,
+    pub session: String,
+    new_session: bool,
+}
+
+impl Visit {
+    pub fn read(headers: &HeaderMap, asked_lang: Option<&str>) -> Result<Self, ApiError> {
+        let accept = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        let lang = Lang::choose(asked_lang, cookie(headers, LANG_COOKIE).as_deref(), accept);
+        let remember = asked_lang.and_then(Lang::from_tag);
+        let (session, new_session) = match cookie(headers, SESSION_COOKIE) {
+            Some(session) if session.len() == 22 => (session, false),
+            _ => (
+                random_id().map_err(|e| ApiError::Internal(format!("no randomness: {e}")))?,
+                true,
+            ),
+        };
+        Ok(Self {
+            lang,
+            remember,
+            session,
+            new_session,
+        })
+    }
+
+    /// The page as a response, with the cookies this visit needs set.
+    pub fn respond(&self, status: StatusCode, markup: Markup) -> Response {
+        let mut response = page::respond(status, markup, self.remember);
+        if self.new_session {
+            // Binds forms to this browser; HttpOnly, as no script needs it, and Strict, so no
+            // other site's form is ever sent with it.
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/portal; HttpOnly; SameSite=Strict",
+                self.session
+            );
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+        response
+    }
+}
+
+/// A cookie's value from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.trim().to_owned())
+}
+
+/// What the deployment set up for the portal.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub keys: Keys,
+    pub user: String,
+    secret: String,
+}
+
+impl Setup {
+    /// 503 naming what is missing when the portal is not set up.
+    pub async fn read(services: &Services) -> Result<Self, ApiError> {
+        let secret = services.vars.get(RELAY_SECRET).await?.unwrap_or_default();
+        if secret.chars().count() < RELAY_SECRET_MIN_CHARS {
+            return Err(ApiError::NotConfigured {
+                detail: format!(
+                    "the portal needs the Spin variable {RELAY_SECRET}, at least {RELAY_SECRET_MIN_CHARS} characters long"
+                ),
+            });
+        }
+        let user = services.vars.get(PORTAL_USER).await?.unwrap_or_default();
+        if user.trim().is_empty() {
+            return Err(ApiError::NotConfigured {
+                detail: format!(
+                    "the portal needs the Spin variable {PORTAL_USER}: the user it acts as"
+                ),
+            });
+        }
+        Ok(Self {
+            keys: Keys::derive(&secret),
+            user: user.trim().to_owned(),
+            secret,
+        })
+    }
+
+    /// A token for a new form shown to this visitor.
+    pub fn new_form_token(&self, visit: &Visit) -> Result<String, ApiError> {
+        let now_unix = itsm_http::time::unix_seconds(&itsm_http::now())?;
+        let form_id = random_id().map_err(|e| ApiError::Internal(format!("no randomness: {e}")))?;
+        Ok(self.keys.form_token(&visit.session, &form_id, now_unix))
+    }
+
+    /// The form a posted token names, if this portal gave it to this visitor's browser within
+    /// the hours a form may stay open.
+    pub fn form_id(&self, token: &str, visit: &Visit) -> Result<Option<String>, ApiError> {
+        let now_unix = itsm_http::time::unix_seconds(&itsm_http::now())?;
+        Ok(self.keys.check_form_token(token, &visit.session, now_unix))
+    }
+
+    /// The processes, called as the portal's user.
+    pub fn processes(&self, now_unix: i64) -> Relayed {
+        Relayed {
+            authorization: relay_header(&self.secret, &self.user, now_unix),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(
+                http::HeaderName::from_bytes(name.as_bytes()).expect("name"),
+                HeaderValue::from_str(value).expect("value"),
+            );
+        }
+        map
+    }
+
+    #[test]
+    fn a_first_visit_gets_a_session_and_a_later_one_keeps_it() {
+        let first = Visit::read(&headers(&[("accept-language", "zh-CN")]), None).expect("visit");
+        assert_eq!(first.lang, Lang::Zh);
+        assert!(first.new_session);
+        let cookie = format!("{LANG_COOKIE}=en; {SESSION_COOKIE}={}", first.session);
+        let later = Visit::read(
+            &headers(&[("cookie", &cookie), ("accept-language", "zh")]),
+            None,
+        )
+        .expect("visit");
+        assert_eq!(
+            (later.lang, later.session.as_str()),
+            (Lang::En, first.session.as_str())
+        );
+        assert!(!later.new_session);
+        let switched = Visit::read(&headers(&[("cookie", &cookie)]), Some("zh")).expect("visit");
+        assert_eq!(
+            (switched.lang, switched.remember),
+            (Lang::Zh, Some(Lang::Zh))
+        );
+        let odd =
+            Visit::read(&headers(&[("cookie", "portal_session=short")]), None).expect("visit");
+        assert!(odd.new_session, "a session id not of ours is replaced");
+    }
+}
