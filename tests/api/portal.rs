@@ -188,6 +188,13 @@ async fn a_report_becomes_an_incident_whose_page_opens_with_its_key_only() {
         )
         .await;
     assert_eq!(reply.status(), 201);
+    let note = app
+        .post(
+            "/api/v1/incidents/INC0000001/work-notes",
+            &json!({"body": "Internal: blame vendor X"}),
+        )
+        .await;
+    assert_eq!(note.status(), 201);
     let page = browser.get(&app, &address).await;
     assert_eq!(
         page.html.matches("It is urgent &lt;now&gt;").count(),
@@ -195,7 +202,80 @@ async fn a_report_becomes_an_incident_whose_page_opens_with_its_key_only() {
         "added once"
     );
     assert!(page.html.contains("A technician is on the way."));
-    assert!(page.html.contains("<strong>You</strong>"));
+    assert!(
+        page.html.contains("<strong>You</strong>")
+            && page.html.contains("<strong>Service desk</strong>")
+    );
+    assert!(
+        !page.html.contains("vendor X"),
+        "never the desk's work notes"
+    );
+    assert!(
+        !page.html.contains("cy@acme.example"),
+        "nor the reporter's address"
+    );
+
+    // A long message in Chinese, near the limit, is taken whole.
+    let long = "体".repeat(4000);
+    let token = form_token(&page.html);
+    let sent = browser
+        .post(
+            &app,
+            &comment_path,
+            &[
+                ("form_token", token.as_str()),
+                ("website", ""),
+                ("comment", &long),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.html);
+
+    // A cancelled report takes no more messages, and says where to go instead.
+    let cancelled = app
+        .transition(&json!(1), "cancel", &json!({"reason": "Raised twice"}))
+        .await;
+    assert_eq!(cancelled.status(), 200);
+    let page = browser.get(&app, &address).await;
+    assert!(page.html.contains("This report is closed") && !page.html.contains("name=\"comment\""));
+    let token = form_token(&browser.get(&app, "/portal/report").await.html);
+    let refused = browser
+        .post(
+            &app,
+            &comment_path,
+            &[
+                ("form_token", token.as_str()),
+                ("website", ""),
+                ("comment", "Hello?"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 409);
+
+    // The headers every page carries.
+    let response = app
+        .client
+        .get(app.url(&address))
+        .send()
+        .await
+        .expect("sent");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().expect("text").to_owned())
+            .unwrap_or_default()
+    };
+    assert_eq!(header("cache-control"), "no-store");
+    assert_eq!(
+        header("referrer-policy"),
+        "no-referrer",
+        "the key is in the address"
+    );
+    assert!(header("content-security-policy").contains("default-src 'none'"));
+    assert!(
+        header("set-cookie").contains("HttpOnly") && header("set-cookie").contains("SameSite=Lax")
+    );
 }
 
 #[tokio::test]
@@ -308,8 +388,22 @@ async fn robots_forged_posts_and_repeats_record_nothing_more() {
     assert_eq!(first.location, second.location);
     assert_eq!(incident_count(&app).await, 1);
 
+    // Another site's page posting the form: refused, and nothing it sent is shown.
+    let mut fields: Vec<(&str, &str)> = vec![("form_token", &token), ("website", "")];
+    fields.extend_from_slice(&[("name", "Mallory"), ("summary", "Call 555-0100 now")]);
+    let request = browser
+        .client
+        .post(app.url("/portal/report"))
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&fields).expect("form"));
+    let forged = browser.send(request).await;
+    assert_eq!(forged.status, 403);
+    assert!(forged.html.contains("sent from another site") && !forged.html.contains("555-0100"));
+    assert_eq!(incident_count(&app).await, 1);
+
     // A post past the size limit is a page saying so.
-    let huge = "x".repeat(40 * 1024);
+    let huge = "x".repeat(70 * 1024);
     let refused = browser
         .post(
             &app,
@@ -319,6 +413,22 @@ async fn robots_forged_posts_and_repeats_record_nothing_more() {
         .await;
     assert_eq!(refused.status, 413);
     assert!(refused.html.contains("too large"));
+}
+
+#[tokio::test]
+async fn each_address_gets_a_few_pages_a_minute() {
+    let app = TestApp::spawn_with(&[
+        ("portal_rate_limit_per_minute", "2"),
+        ("portal_rate_limit_burst", "2"),
+    ])
+    .await;
+    let mut browser = Browser::new("zh-CN");
+    for _ in 0..2 {
+        assert_eq!(browser.get(&app, "/portal").await.status, 200);
+    }
+    let refused = browser.get(&app, "/portal").await;
+    assert_eq!(refused.status, 429);
+    assert!(refused.html.contains("请求过多"), "{}", refused.html);
 }
 
 #[tokio::test]

@@ -13,6 +13,11 @@ const browser = await chromium.launch({
 });
 let step = "starting";
 const shot = (page, name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+// How many of `locator` the page shows, once the page a click led to has loaded.
+const seen = async (locator) => {
+  await locator.first().waitFor({ timeout: 10000 });
+  return locator.count();
+};
 
 try {
   step = "English, without JavaScript";
@@ -29,8 +34,8 @@ try {
   await page.getByLabel("Details").fill("Since Monday. <script>alert('x')</script>");
   await page.getByLabel("Who is affected?").selectOption("medium");
   await page.getByRole("button", { name: "Send the report" }).click();
-  assert.equal(await page.getByRole("heading", { name: "There is a problem" }).count(), 1);
-  assert.equal(await page.getByRole("link", { name: /Fill this in\./ }).count(), 1);
+  assert.equal(await seen(page.getByRole("heading", { name: "There is a problem" })), 1);
+  assert.equal(await seen(page.getByRole("link", { name: /Fill this in\./ })), 1);
   assert.equal(await page.getByLabel("Your name").inputValue(), "Cy Young", "kept as typed");
   assert.equal(await page.getByLabel("Your e-mail address").inputValue(), "cy@acme");
   assert.equal(
@@ -46,12 +51,12 @@ try {
   await page.getByLabel("Your e-mail address").fill("cy@acme.example");
   await page.getByLabel("What is wrong, in a few words").fill("Printer on floor 2 prints blank pages");
   await page.getByRole("button", { name: "Send the report" }).click();
-  assert.match(page.url(), /\/portal\/tickets\/INC\d{7}\/[A-Za-z0-9_-]{22}$/);
+  await page.waitForURL(/\/portal\/tickets\/INC\d{7}\/[A-Za-z0-9_-]{22}$/);
   const address = page.url();
   assert.equal(await page.locator("#state").textContent(), "Received");
   await page.getByLabel("Your message").fill("It is getting worse.");
   await page.getByRole("button", { name: "Send the message" }).click();
-  assert.equal(await page.getByText("It is getting worse.").count(), 1);
+  assert.equal(await seen(page.getByText("It is getting worse.")), 1);
   assert.equal(await page.getByText("You", { exact: true }).count(), 1);
   await shot(page, "3-report-page-en");
 
@@ -67,19 +72,20 @@ try {
   assert.equal(await page.getAttribute("html", "lang"), "zh-Hans");
   await page.getByLabel("您的姓名").fill("王芳");
   await page.getByRole("button", { name: "提交报告" }).click();
-  assert.equal(await page.getByRole("heading", { name: "有问题需要更正" }).count(), 1);
+  assert.equal(await seen(page.getByRole("heading", { name: "有问题需要更正" })), 1);
   assert.equal(await page.getByLabel("您的姓名").inputValue(), "王芳");
   await shot(page, "4-report-mistakes-zh");
   await page.getByLabel("您的电子邮件地址").fill("wang.fang@acme.example");
   await page.getByLabel("简要说明问题").fill("会议室投影仪无法开机");
   await page.getByLabel("详细情况").fill("从今天早上开始。");
   await page.getByRole("button", { name: "提交报告" }).click();
+  await page.waitForURL(/\/portal\/tickets\//);
   assert.equal(await page.locator("#state").textContent(), "已收到");
   await shot(page, "5-report-page-zh");
 
   step = "the language switch";
   await page.getByRole("link", { name: "English" }).click();
-  assert.equal(await page.getByRole("heading", { name: /^Your report INC/ }).count(), 1);
+  assert.equal(await seen(page.getByRole("heading", { name: /^Your report INC/ })), 1);
   await page.goto(`${base}/portal`);
   assert.equal(await page.getAttribute("html", "lang"), "en", "the switch is remembered");
 

@@ -7,15 +7,25 @@ cd "$(dirname "$0")/../.."
 port=3919
 chromium=${CHROMIUM:-/usr/bin/chromium}
 # Chromium, and a Chinese font so the screenshots show the Chinese pages as people see them.
-if [ ! -x "$chromium" ] || ! fc-list :lang=zh | grep -q .; then
+chinese_font() { command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh)" ]; }
+if [ ! -x "$chromium" ] || ! chinese_font; then
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fontconfig fonts-wqy-zenhei
+fi
+# playwright-core needs Node 20 or newer (the machines CI runs on have it; Debian 12 alone has 18).
+node_major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/' || true)
+if [ -z "$node_major" ] || [ "$node_major" -lt 20 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
+  node_major=$(node --version | sed -E 's/^v([0-9]+).*/\1/')
+  [ "$node_major" -ge 20 ] || { echo "the browser tests need Node 20 or newer (playwright-core)"; exit 1; }
 fi
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
 export SPIN_VARIABLE_BOOTSTRAP_TOKEN="browser-token-$RANDOM$RANDOM$RANDOM"
 export SPIN_VARIABLE_RELAY_SECRET="browser-relay-secret-$RANDOM$RANDOM$RANDOM-0123456789abcdef"
 export SPIN_VARIABLE_PORTAL_USER=portal
+# One browser from one address walks every page in seconds: room for that, limits still on.
+export SPIN_VARIABLE_PORTAL_RATE_LIMIT_PER_MINUTE=600 SPIN_VARIABLE_PORTAL_RATE_LIMIT_BURST=100
 cargo build -p itsm-host
 ./target/debug/itsm-host build >/dev/null
 . scripts/host.sh

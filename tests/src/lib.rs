@@ -60,6 +60,7 @@ impl TestApp {
         Self::spawn_with(&[
             ("rate_limit_per_minute", "0"),
             ("rate_limit_address_per_minute", "0"),
+            ("portal_rate_limit_per_minute", "0"),
         ])
         .await
     }

@@ -62,9 +62,29 @@ impl Mistakes {
         trimmed.to_owned()
     }
 
+    /// Checks a one-line text: as `text`, and no line breaks (which could pass for lines the
+    /// portal writes itself).
+    pub fn line(
+        &mut self,
+        texts: &Texts,
+        field: &'static str,
+        value: &str,
+        max: usize,
+        required: bool,
+    ) -> String {
+        let text = self.text(texts, field, value, max, required);
+        if text.contains(['\n', '\r']) && self.of(field).is_none() {
+            self.0.push(Mistake {
+                field,
+                message: texts.bad_characters.to_owned(),
+            });
+        }
+        text
+    }
+
     /// Checks an e-mail address: one `@`, a dot in the domain, no spaces.
     pub fn email(&mut self, texts: &Texts, field: &'static str, value: &str) -> String {
-        let address = self.text(texts, field, value, 254, true);
+        let address = self.line(texts, field, value, 254, true);
         let plausible = address.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && domain.contains('.')
@@ -103,7 +123,7 @@ pub fn summary(texts: &Texts, mistakes: &Mistakes, labels: &[(&str, &str)]) -> M
     };
     html! {
         @if !mistakes.is_empty() {
-            div.summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+            div.summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus {
                 h2 #error-summary-title { (texts.error_summary) }
                 ul {
                     @for mistake in &mistakes.0 {
@@ -118,11 +138,26 @@ pub fn summary(texts: &Texts, mistakes: &Mistakes, labels: &[(&str, &str)]) -> M
 /// A field's label, hint and mistake, above the field.
 fn head(label: &str, hint: &str, field: &str, error: Option<&str>) -> Markup {
     html! {
-        label for=(field) { (label) span.hint #{ (field) "-hint" } { (hint) } }
+        label for=(field) { (label) }
+        @if !hint.is_empty() {
+            span.hint #{ (field) "-hint" } { (hint) }
+        }
         @if let Some(error) = error {
             span.error #{ (field) "-error" } { (error) }
         }
     }
+}
+
+/// The ids of what describes a field: its hint, if any, and its mistake, if any.
+fn described_by(field: &str, hint: &str, error: Option<&str>) -> String {
+    let mut ids = Vec::new();
+    if !hint.is_empty() {
+        ids.push(format!("{field}-hint"));
+    }
+    if error.is_some() {
+        ids.push(format!("{field}-error"));
+    }
+    ids.join(" ")
 }
 
 /// A posted form read into `T`, whose fields all default, so nothing typed is lost to a
@@ -147,7 +182,7 @@ pub fn input(
         div class=[error.map(|_| "field-error")] {
             (head(label, hint, field, error))
             input #(field) name=(field) type=(kind) value=(value) autocomplete=(autocomplete)
-                aria-describedby={ (field) "-hint" @if error.is_some() { " " (field) "-error" } }
+                aria-describedby=(described_by(field, hint, error))
                 aria-invalid=[error.map(|_| "true")];
         }
     }
@@ -160,7 +195,7 @@ pub fn text_area(label: &str, hint: &str, field: &str, value: &str, mistakes: &M
         div class=[error.map(|_| "field-error")] {
             (head(label, hint, field, error))
             textarea #(field) name=(field) rows="8"
-                aria-describedby={ (field) "-hint" @if error.is_some() { " " (field) "-error" } }
+                aria-describedby=(described_by(field, hint, error))
                 aria-invalid=[error.map(|_| "true")] { (value) }
         }
     }

@@ -22,8 +22,9 @@ use itsm_http::Services;
 use itsm_http::rate_limit::{RateLimitState, rate_limit};
 use routes::{errors, home, report, ticket};
 
-/// The largest form post: a report's longest fields with room to spare.
-pub const MAX_FORM_BYTES: usize = 32 * 1024;
+/// The largest form post: a message of 4,000 characters that each take 12 bytes once the
+/// browser has percent-encoded them (a 4-byte character as `%F0%9F%98%80`), with room to spare.
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
 
 /// The portal: its pages behind the size limit and the per-address rate limit, every problem
 /// answered as a page.
@@ -39,7 +40,7 @@ pub fn app(services: Services) -> Router {
         .route("/portal/tickets/{number}/{key}", get(ticket::show))
         .route(
             "/portal/tickets/{number}/{key}/comments",
-            post(ticket::comment),
+            post(ticket::comment).get(ticket::back_to_report),
         )
         .fallback(errors::not_found)
         .method_not_allowed_fallback(errors::not_found)

@@ -15,7 +15,7 @@ header{background:#0b3d62;color:#fff;padding:.75rem 1rem;display:flex;justify-co
 header a{color:#fff}
 main{max-width:40rem;margin:0 auto;padding:1rem}
 a{color:#0b5394}
-a:focus,input:focus,textarea:focus,select:focus,button:focus{outline:3px solid #f9a825;outline-offset:2px}
+a:focus,input:focus,textarea:focus,select:focus,button:focus{outline:3px solid #0b0c0c;outline-offset:0;box-shadow:0 0 0 6px #f9a825}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;color:#000;padding:.5rem}
 label{display:block;font-weight:600;margin-top:1.25rem}
 .hint{display:block;color:#555;font-weight:400}
@@ -33,8 +33,14 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-we
 .message small{color:#555;display:block;white-space:normal}
 ";
 
-/// A whole page: `title` in the tab and as the heading, `body` under it.
-pub fn document(lang: Lang, title: &str, body: Markup) -> Markup {
+/// A whole page at `here` (its address, which the language switch reloads): `title` in the tab
+/// and as the heading, `body` under it.
+pub fn document(lang: Lang, here: &str, title: &str, body: Markup) -> Markup {
+    document_with(lang, here, "", title, body)
+}
+
+/// A page whose tab title starts with `prefix`, such as "Error: " on a form with mistakes.
+pub fn document_with(lang: Lang, here: &str, prefix: &str, title: &str, body: Markup) -> Markup {
     let texts = lang.texts();
     let other = lang.other();
     html! {
@@ -43,14 +49,14 @@ pub fn document(lang: Lang, title: &str, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " – " (texts.site) }
+                title { (prefix) (title) " – " (texts.site) }
                 style { (PreEscaped(STYLE)) }
             }
             body {
                 a.skip href="#content" { (texts.skip) }
                 header {
                     a href="/portal" { (texts.site) }
-                    a href={ "?lang=" (other.code()) } lang=(other.html_lang()) hreflang=(other.html_lang()) {
+                    a href={ (here) "?lang=" (other.code()) } lang=(other.html_lang()) hreflang=(other.html_lang()) {
                         (texts.switch_to)
                     }
                 }
@@ -101,10 +107,17 @@ mod tests {
 
     #[test]
     fn pages_say_their_language_and_offer_the_other() {
-        let page = document(Lang::Zh, "报告问题", html! { p { "<script>" } }).into_string();
+        let page = document(
+            Lang::Zh,
+            "/portal/report",
+            "报告问题",
+            html! { p { "<script>" } },
+        )
+        .into_string();
         assert!(page.starts_with("<!DOCTYPE html><html lang=\"zh-Hans\">"));
         assert!(page.contains("<title>报告问题 – IT 服务台</title>"));
         assert!(page.contains("hreflang=\"en\">English</a>"), "{page}");
+        assert!(page.contains("href=\"/portal/report?lang=en\""));
         assert!(page.contains("&lt;script&gt;"), "values are escaped");
     }
 }

@@ -7,7 +7,7 @@ use crate::page;
 use crate::tokens::{Keys, SESSION_COOKIE, random_id};
 use axum::response::Response;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
-use itsm_http::process_api::Relayed;
+use itsm_http::process_api::{Answer, Relayed};
 use itsm_http::relay::{RELAY_SECRET, RELAY_SECRET_MIN_CHARS, relay_header};
 use itsm_http::{ApiError, Services};
 use itsm_store::Variables;
@@ -51,10 +51,10 @@ impl Visit {
     pub fn respond(&self, status: StatusCode, markup: Markup) -> Response {
         let mut response = page::respond(status, markup, self.remember);
         if self.new_session {
-            // Binds forms to this browser; HttpOnly, as no script needs it, and Strict, so no
-            // other site's form is ever sent with it.
+            // Binds forms to this browser; HttpOnly, as no script needs it, and Lax, so another
+            // site's form is never sent with it while a link from a mail still is.
             let cookie = format!(
-                "{SESSION_COOKIE}={}; Path=/portal; HttpOnly; SameSite=Strict",
+                "{SESSION_COOKIE}={}; Path=/portal; HttpOnly; SameSite=Lax",
                 self.session
             );
             if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -62,6 +62,54 @@ impl Visit {
             }
         }
         response
+    }
+}
+
+/// Whether a post was sent by another site's page: the browser says so (`Sec-Fetch-Site`), or
+/// the `Origin` it names is not this host. Such a post is refused before anything it carries is
+/// shown, so no other site can put words into the portal's forms.
+pub fn from_elsewhere(headers: &HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (text("origin"), text("host")) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_none_or(|(_, authority)| !authority.eq_ignore_ascii_case(host)),
+        _ => false,
+    }
+}
+
+/// A process's answer as the portal takes it: done (`Some`), or failed for now (`None`: the
+/// visitor may try again; logged); an error page when the portal is busy (429) or its set-up is
+/// wrong (the process does not take its account: 401, 403).
+pub fn settled(answer: Result<Answer, String>, what: &str) -> Result<Option<Answer>, ApiError> {
+    let answer = match answer {
+        Ok(answer) => answer,
+        Err(error) => {
+            eprintln!("the portal could not {what}: {error}");
+            return Ok(None);
+        }
+    };
+    match answer.status {
+        200..=299 => Ok(Some(answer)),
+        429 => Err(ApiError::TooManyRequests {
+            detail: "the portal account's limit is spent".to_owned(),
+        }),
+        status => {
+            eprintln!(
+                "the portal could not {what}: HTTP {status} {}",
+                answer.detail()
+            );
+            if matches!(status, 401 | 403) {
+                return Err(ApiError::NotConfigured {
+                    detail: format!("the portal account may not {what}"),
+                });
+            }
+            Ok(None)
+        }
     }
 }
 
@@ -146,6 +194,34 @@ mod tests {
             );
         }
         map
+    }
+
+    #[test]
+    fn posts_from_other_sites_are_known() {
+        assert!(!from_elsewhere(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(from_elsewhere(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(from_elsewhere(&headers(&[("sec-fetch-site", "same-site")])));
+        let ours = [
+            ("origin", "https://itsm.example.com"),
+            ("host", "itsm.example.com"),
+        ];
+        assert!(!from_elsewhere(&headers(&ours)));
+        let theirs = [
+            ("origin", "https://evil.example"),
+            ("host", "itsm.example.com"),
+        ];
+        assert!(from_elsewhere(&headers(&theirs)));
+        assert!(from_elsewhere(&headers(&[("origin", "null")])));
+        assert!(
+            !from_elsewhere(&headers(&[])),
+            "a client that is not a browser"
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ impl Answer {
         (200..300).contains(&self.status)
     }
 
-    /// What a refusal says (a problem's `detail`), for the person in the chat.
+    /// What a refusal says (a problem's `detail`), for the person who asked.
     pub fn detail(&self) -> String {
         self.body["detail"].as_str().map_or_else(
             || format!("the answer was HTTP {}", self.status),

@@ -172,7 +172,10 @@ pub async fn check(
         Limit::ADDRESS_DEFAULT,
     )
     .await;
-    if limit.is_enabled() {
+    // A call from another component of the app (service chaining) comes from no address; its
+    // caller's own limits already counted the visitor, and sharing one bucket would let one
+    // visitor of one component starve every other.
+    if limit.is_enabled() && !from_inside(client_addr) {
         buckets.push((Policy::Address, limit, address_key(client_addr)));
     }
     let policies: Vec<(Policy, Limit)> = buckets.iter().map(|(p, l, _)| (*p, *l)).collect();
@@ -250,6 +253,14 @@ fn token_key(authorization: &str) -> String {
     };
     let digest = hex::encode(Sha256::digest(owner.as_bytes()));
     format!("rate:token:{}", &digest[..32])
+}
+
+/// Whether a request came from inside the app: the host gives chained calls the unspecified
+/// address.
+fn from_inside(client_addr: Option<&str>) -> bool {
+    client_addr
+        .and_then(|text| text.parse::<SocketAddr>().ok())
+        .is_some_and(|addr| addr.ip().is_unspecified())
 }
 
 /// The peer's IP without the port. IPv4-mapped IPv6 addresses are written as IPv4, so one client
@@ -473,6 +484,8 @@ mod tests {
         assert_eq!(address_key(Some("10.0.0.2")), "rate:addr:10.0.0.2");
         assert_eq!(address_key(Some("rate:token:x")), "rate:addr:unknown");
         assert_eq!(address_key(None), "rate:addr:unknown");
+        assert!(from_inside(Some("0.0.0.0:0")) && from_inside(Some("[::]:0")));
+        assert!(!from_inside(Some("203.0.113.7:5000")) && !from_inside(None));
     }
 
     #[test]

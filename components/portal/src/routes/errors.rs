@@ -14,7 +14,14 @@ use itsm_http::ApiError;
 use maud::html;
 
 pub async fn html_errors(request: Request, next: Next) -> Response {
-    let lang = lang_of(request.headers());
+    let asked = request.uri().query().and_then(|query| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("lang="))
+            .map(str::to_owned)
+    });
+    let lang = lang_of(request.headers(), asked.as_deref());
+    let here = request.uri().path().to_owned();
     let response = next.run(request).await;
     let is_problem = response
         .headers()
@@ -25,9 +32,20 @@ pub async fn html_errors(request: Request, next: Next) -> Response {
         return response;
     }
     let status = response.status();
-    let mut page = error_page(lang, status);
+    let headers = response.headers().clone();
+    if status.is_server_error() {
+        // The page says only that the portal is not available; the log says why.
+        let detail = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .unwrap_or_default();
+        eprintln!(
+            "the portal answered {status}: {}",
+            String::from_utf8_lossy(&detail)
+        );
+    }
+    let mut page = error_page(lang, &here, status);
     for name in [header::RETRY_AFTER, header::ALLOW] {
-        if let Some(value) = response.headers().get(&name) {
+        if let Some(value) = headers.get(&name) {
             page.headers_mut().insert(name, value.clone());
         }
     }
@@ -41,18 +59,19 @@ pub async fn not_found() -> ApiError {
     }
 }
 
-fn lang_of(headers: &HeaderMap) -> Lang {
+fn lang_of(headers: &HeaderMap, asked: Option<&str>) -> Lang {
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    Lang::choose(None, cookie(headers, LANG_COOKIE).as_deref(), accept)
+    Lang::choose(asked, cookie(headers, LANG_COOKIE).as_deref(), accept)
 }
 
-fn error_page(lang: Lang, status: StatusCode) -> Response {
+fn error_page(lang: Lang, here: &str, status: StatusCode) -> Response {
     let texts = lang.texts();
     let (title, text) = explain(texts, status);
     let markup = document(
         lang,
+        here,
         title,
         html! {
             p { (text) }
@@ -69,6 +88,7 @@ fn explain(texts: &Texts, status: StatusCode) -> (&'static str, &'static str) {
         }
         StatusCode::TOO_MANY_REQUESTS => (texts.error_title, texts.too_many),
         StatusCode::PAYLOAD_TOO_LARGE => (texts.error_title, texts.too_large),
+        status if status.is_client_error() => (texts.error_title, texts.bad_request),
         _ => (texts.error_title, texts.unavailable),
     }
 }

@@ -28,6 +28,7 @@ fn home(lang: Lang) -> maud::Markup {
     let texts = lang.texts();
     document(
         lang,
+        "/portal",
         texts.home_title,
         html! {
             p { (texts.home_intro) }

@@ -9,8 +9,8 @@
 use super::home::LangQuery;
 use crate::form::{self, Mistakes, guards, input, summary, text_area};
 use crate::lang::Texts;
-use crate::page::document;
-use crate::visit::{Setup, Visit};
+use crate::page::{document, document_with};
+use crate::visit::{Setup, Visit, from_elsewhere, settled};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, StatusCode};
@@ -44,11 +44,7 @@ pub async fn form(
 ) -> Result<Response, ApiError> {
     let setup = Setup::read(&services).await?;
     let visit = Visit::read(&headers, query.lang.as_deref())?;
-    let blank = ReportForm {
-        impact: "low".to_owned(),
-        ..ReportForm::default()
-    };
-    let page = report_page(&setup, &visit, &blank, &Mistakes::default(), None)?;
+    let page = report_page(&setup, &visit, &blank(), &Mistakes::default(), None)?;
     Ok(visit.respond(StatusCode::OK, page))
 }
 
@@ -61,6 +57,17 @@ pub async fn submit(
     let visit = Visit::read(&headers, None)?;
     let texts = visit.lang.texts();
     let posted: ReportForm = form::read(&body)?;
+    if from_elsewhere(&headers) {
+        // Nothing another site sent is shown back: a blank form, to be filled in here.
+        let page = report_page(
+            &setup,
+            &visit,
+            &blank(),
+            &Mistakes::default(),
+            Some(texts.cross_site),
+        )?;
+        return Ok(visit.respond(StatusCode::FORBIDDEN, page));
+    }
     let Some(form_id) = setup.form_id(&posted.form_token, &visit)? else {
         let page = report_page(
             &setup,
@@ -76,9 +83,9 @@ pub async fn submit(
         return Ok(visit.respond(StatusCode::OK, thanks(&visit)));
     }
     let mut mistakes = Mistakes::default();
-    let name = mistakes.text(texts, "name", &posted.name, 100, true);
+    let name = mistakes.line(texts, "name", &posted.name, 100, true);
     let email = mistakes.email(texts, "email", &posted.email);
-    let summary = mistakes.text(texts, "summary", &posted.summary, 160, true);
+    let summary = mistakes.line(texts, "summary", &posted.summary, 160, true);
     let details = mistakes.text(texts, "details", &posted.details, DETAILS_MAX_CHARS, false);
     mistakes.choice(texts, "impact", &posted.impact, &IMPACTS);
     if !mistakes.is_empty() {
@@ -102,21 +109,31 @@ pub async fn submit(
             &incident,
             &format!("portal-report-{form_id}"),
         )
-        .await
-        .map_err(ApiError::Internal)?;
-    if !answer.ok() {
-        eprintln!(
-            "the portal could not log an incident: HTTP {} {}",
-            answer.status,
-            answer.detail()
-        );
-        return Err(ApiError::NotConfigured {
-            detail: "the incident process did not take the report".to_owned(),
-        });
-    }
-    let number = answer.body["number"].as_str().unwrap_or_default();
-    let key = setup.keys.ticket_key(number);
+        .await;
+    let number = match settled(answer, "log a report")? {
+        Some(logged) => logged.body["number"].as_str().map(str::to_owned),
+        None => None,
+    };
+    let Some(number) = number else {
+        // Nothing was logged: the form comes back as typed, to be sent again in a moment.
+        let page = report_page(
+            &setup,
+            &visit,
+            &posted,
+            &Mistakes::default(),
+            Some(texts.not_sent),
+        )?;
+        return Ok(visit.respond(StatusCode::SERVICE_UNAVAILABLE, page));
+    };
+    let key = setup.keys.ticket_key(&number);
     Ok(Redirect::to(&format!("/portal/tickets/{number}/{key}")).into_response())
+}
+
+fn blank() -> ReportForm {
+    ReportForm {
+        impact: "low".to_owned(),
+        ..ReportForm::default()
+    }
 }
 
 /// The form, with what was typed, its mistakes and a notice, and a fresh token.
@@ -129,8 +146,15 @@ fn report_page(
 ) -> Result<Markup, ApiError> {
     let texts = visit.lang.texts();
     let token = setup.new_form_token(visit)?;
-    Ok(document(
+    let prefix = if mistakes.is_empty() {
+        ""
+    } else {
+        texts.error_prefix
+    };
+    Ok(document_with(
         visit.lang,
+        "/portal/report",
+        prefix,
         texts.report_title,
         html! {
             (summary(texts, mistakes, &[
@@ -182,6 +206,7 @@ fn thanks(visit: &Visit) -> Markup {
     let texts = visit.lang.texts();
     document(
         visit.lang,
+        "/portal/report",
         texts.thanks_title,
         html! { p { (texts.thanks_text) } },
     )

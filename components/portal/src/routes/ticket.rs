@@ -5,8 +5,8 @@
 
 use super::home::LangQuery;
 use crate::form::{self, Mistakes, guards, summary, text_area};
-use crate::page::document;
-use crate::visit::{Setup, Visit};
+use crate::page::document_with;
+use crate::visit::{Setup, Visit, from_elsewhere, settled};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, Method, StatusCode};
@@ -48,8 +48,23 @@ pub async fn comment(
     let setup = Setup::read(&services).await?;
     let visit = Visit::read(&headers, None)?;
     let texts = visit.lang.texts();
-    let report = Report::load(&setup, &number, &key).await?;
     let posted: CommentForm = form::read(&body)?;
+    let report = Report::load(&setup, &number, &key).await?;
+    if from_elsewhere(&headers) {
+        let page = ticket_page(
+            &setup,
+            &visit,
+            &report,
+            "",
+            &Mistakes::default(),
+            Some(texts.cross_site),
+        )?;
+        return Ok(visit.respond(StatusCode::FORBIDDEN, page));
+    }
+    if report.is_closed() {
+        let page = ticket_page(&setup, &visit, &report, "", &Mistakes::default(), None)?;
+        return Ok(visit.respond(StatusCode::CONFLICT, page));
+    }
     let Some(form_id) = setup.form_id(&posted.form_token, &visit)? else {
         let page = ticket_page(
             &setup,
@@ -81,17 +96,41 @@ pub async fn comment(
             &json!({"body": text}),
             &format!("portal-comment-{form_id}"),
         )
-        .await
-        .map_err(ApiError::Internal)?;
-    if !added.ok() {
+        .await;
+    if settled(added, "add a message")?.is_none() {
         let refused = Mistakes(vec![crate::form::Mistake {
             field: "comment",
-            message: format!("{}: {}", texts.comment_refused, added.detail()),
+            message: texts.comment_refused.to_owned(),
         }]);
         let page = ticket_page(&setup, &visit, &report, &posted.comment, &refused, None)?;
-        return Ok(visit.respond(StatusCode::CONFLICT, page));
+        return Ok(visit.respond(StatusCode::SERVICE_UNAVAILABLE, page));
     }
     Ok(Redirect::to(&format!("{address}#messages")).into_response())
+}
+
+/// A message form's address opened as a page (the language switch on a page that answered a
+/// post): the report's own page.
+pub async fn back_to_report(
+    Path((number, key)): Path<(String, String)>,
+    Query(query): Query<LangQuery>,
+) -> Response {
+    let lang = query
+        .lang
+        .as_deref()
+        .and_then(crate::lang::Lang::from_tag)
+        .map(|l| format!("?lang={}", l.code()))
+        .unwrap_or_default();
+    let safe = |text: &str| {
+        text.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    if !(safe(&number) && safe(&key)) {
+        return ApiError::NotFound {
+            detail: "no such page".to_owned(),
+        }
+        .into_response();
+    }
+    Redirect::to(&format!("/portal/tickets/{number}/{key}{lang}")).into_response()
 }
 
 /// A report as its page shows it.
@@ -103,6 +142,14 @@ struct Report {
 }
 
 impl Report {
+    /// Closed or cancelled: finished, so nothing written to it would be read.
+    fn is_closed(&self) -> bool {
+        matches!(
+            self.incident["state"].as_str(),
+            Some("closed" | "cancelled")
+        )
+    }
+
     /// The report the address names, if its key is right and the incident process shows it.
     async fn load(setup: &Setup, number: &str, key: &str) -> Result<Self, ApiError> {
         let missing = || ApiError::NotFound {
@@ -115,17 +162,18 @@ impl Report {
         let now_unix = itsm_http::time::unix_seconds(&itsm_http::now())?;
         let api = setup.processes(now_unix);
         let path = format!("/api/v1/incidents/{number}");
-        let incident = api
-            .call(Method::GET, &path, None)
-            .await
-            .map_err(ApiError::Internal)?;
-        if !incident.ok() {
+        let incident = api.call(Method::GET, &path, None).await;
+        if incident.as_ref().is_ok_and(|answer| answer.status == 404) {
             return Err(missing());
         }
+        let unavailable = || ApiError::NotConfigured {
+            detail: "the incident process did not show the report".to_owned(),
+        };
+        let incident = settled(incident, "show a report")?.ok_or_else(unavailable)?;
         let comments = api
             .call(Method::GET, &format!("{path}/comments"), None)
-            .await
-            .map_err(ApiError::Internal)?;
+            .await;
+        let comments = settled(comments, "show a report's messages")?.ok_or_else(unavailable)?;
         Ok(Self {
             number: number.to_owned(),
             key: key.to_owned(),
@@ -151,8 +199,16 @@ fn ticket_page(
     let incident = &report.incident;
     let text = |field: &str| incident[field].as_str().unwrap_or_default().to_owned();
     let title = format!("{} {}", texts.ticket_title, report.number);
-    Ok(document(
+    let here = format!("/portal/tickets/{}/{}", report.number, report.key);
+    let prefix = if mistakes.is_empty() {
+        ""
+    } else {
+        texts.error_prefix
+    };
+    Ok(document_with(
         visit.lang,
+        &here,
+        prefix,
         &title,
         html! {
             (summary(texts, mistakes, &[("comment", texts.comment)]))
@@ -173,17 +229,22 @@ fn ticket_page(
                 @let author = comment["author"].as_str().unwrap_or_default();
                 div.message {
                     small {
-                        strong { @if author == setup.user { (texts.you) } @else { (author) } }
+                        // The desk's people are the desk to a visitor, not their login names.
+                        strong { @if author == setup.user { (texts.you) } @else { (texts.desk) } }
                         " · " (when(comment["created_at"].as_str().unwrap_or_default()))
                     }
                     (comment["body"].as_str().unwrap_or_default())
                 }
             }
-            h2 { (texts.add_comment) }
-            form method="post" action={ "/portal/tickets/" (report.number) "/" (report.key) "/comments" } novalidate {
-                (guards(texts, &token))
-                (text_area(texts.comment, "", "comment", typed, mistakes))
-                button type="submit" { (texts.send_comment) }
+            @if report.is_closed() {
+                p.notice #closed { (texts.closed_note) " " a href="/portal/report" { (texts.report_link) } }
+            } @else {
+                h2 { (texts.add_comment) }
+                form method="post" action={ (here) "/comments" } novalidate {
+                    (guards(texts, &token))
+                    (text_area(texts.comment, "", "comment", typed, mistakes))
+                    button type="submit" { (texts.send_comment) }
+                }
             }
         },
     ))
