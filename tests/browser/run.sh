@@ -15,6 +15,7 @@ fi
 # playwright-core needs Node 20 or newer (the machines CI runs on have it; Debian 12 alone has 18).
 node_major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/' || true)
 if [ -z "$node_major" ] || [ "$node_major" -lt 20 ]; then
+  apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
   node_major=$(node --version | sed -E 's/^v([0-9]+).*/\1/')
   [ "$node_major" -ge 20 ] || { echo "the browser tests need Node 20 or newer (playwright-core)"; exit 1; }

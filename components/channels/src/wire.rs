@@ -1,5 +1,5 @@
-//! The channels' shapes on the wire: Slack's slash command and Teams' message activity as they
-//! post them, and a chat account's link to a project user.
+//! The channels' shapes on the wire: Slack's slash command, Teams' message activity and the fields
+//! Mailgun's `forward()` posts, as they arrive, and a chat account's link to a project user.
 
 use itsm_domain::Code;
 use schemars::JsonSchema;

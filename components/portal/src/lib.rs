@@ -32,6 +32,7 @@ pub fn app(services: Services) -> Router {
     let limits = RateLimitState {
         kv: services.kv.clone(),
         vars: services.vars.clone(),
+        namespace: "portal:",
     };
     Router::new()
         .route("/portal", get(home::show))

@@ -66,7 +66,8 @@ impl Keys {
         let mut parts = token.split('.');
         let (form_id, issued, signature) = (parts.next()?, parts.next()?, parts.next()?);
         let issued: i64 = issued.parse().ok()?;
-        let fresh = issued <= now_unix + 60 && now_unix - issued <= FORM_HOURS * 3600;
+        let fresh = issued <= now_unix.saturating_add(60)
+            && now_unix.saturating_sub(issued) <= FORM_HOURS * 3600;
         let expected = self.form_signature(session, form_id, issued);
         let genuine = bool::from(expected.as_bytes().ct_eq(signature.as_bytes()));
         (fresh && genuine && !session.is_empty() && parts.next().is_none())
@@ -125,6 +126,12 @@ mod tests {
         assert!(
             keys.check_form_token("nonsense", "session-a", 1_000)
                 .is_none()
+        );
+        let ancient = format!("form-1.{}.x", i64::MIN);
+        assert!(
+            keys.check_form_token(&ancient, "session-a", 1_000)
+                .is_none(),
+            "no overflow"
         );
         assert!(
             keys.check_form_token(&format!("{token}.x"), "session-a", 1_000)

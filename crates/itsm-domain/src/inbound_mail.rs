@@ -174,7 +174,7 @@ pub struct Attachment {
     pub bytes: usize,
 }
 
-/// What a message makes: an incident's short description and description, or a comment.
+/// What a message makes when it opens an incident: its short description and description.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailText {
     pub short_description: String,

@@ -46,7 +46,6 @@ pub trait ProcessApi {
 }
 
 /// Which component serves a path, as spin.toml routes it.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // only relayed calls use it
 pub fn component_for(path: &str) -> Option<&'static str> {
     [
         ("/api/v1/incidents", "incident"),
@@ -63,13 +62,13 @@ pub fn component_for(path: &str) -> Option<&'static str> {
 #[derive(Debug, Clone)]
 pub struct Relayed {
     /// The `Authorization` value (`Relay …`).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // sent only from wasm
     pub authorization: String,
 }
 
-/// The most of an answer read: far more than any page a command asks for.
+/// The most of an answer read: far more than any page a command asks for, and room for a
+/// report's messages, which are listed whole (hundreds of the longest).
 #[cfg(target_arch = "wasm32")]
-const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
 
 #[cfg(target_arch = "wasm32")]
 impl ProcessApi for Relayed {

@@ -148,6 +148,7 @@ pub struct Outcome {
 pub async fn check(
     kv: &impl Kv,
     vars: &impl Variables,
+    namespace: &str,
     authorization: Option<&str>,
     client_addr: Option<&str>,
     now_ms: u64,
@@ -176,7 +177,11 @@ pub async fn check(
     // caller's own limits already counted the visitor, and sharing one bucket would let one
     // visitor of one component starve every other.
     if limit.is_enabled() && !from_inside(client_addr) {
-        buckets.push((Policy::Address, limit, address_key(client_addr)));
+        buckets.push((
+            Policy::Address,
+            limit,
+            format!("{namespace}{}", address_key(client_addr)),
+        ));
     }
     let policies: Vec<(Policy, Limit)> = buckets.iter().map(|(p, l, _)| (*p, *l)).collect();
 
@@ -283,6 +288,9 @@ fn address_key(client_addr: Option<&str>) -> String {
 pub struct RateLimitState {
     pub kv: Arc<KvStore>,
     pub vars: Arc<Vars>,
+    /// Before each bucket's key: a part of the app with limits of its own (the portal) keeps
+    /// its own buckets, so its visitors neither spend nor are spent by the API's.
+    pub namespace: &'static str,
 }
 
 /// Middleware: refuses a request over either limit with a 429, and tells every caller where it
@@ -305,6 +313,7 @@ pub async fn rate_limit(
     let outcome = check(
         &*state.kv,
         &*state.vars,
+        state.namespace,
         authorization.as_deref(),
         client_addr.as_deref(),
         now_ms(),
@@ -514,10 +523,10 @@ mod tests {
         let kv = MemoryKv::default();
         let vars = vars(&[("rate_limit_per_minute", "60"), ("rate_limit_burst", "2")]);
         for _ in 0..2 {
-            let outcome = check(&kv, &vars, Some("Bearer a"), ADDR, NOW).await;
+            let outcome = check(&kv, &vars, "", Some("Bearer a"), ADDR, NOW).await;
             assert!(outcome.allowed, "{outcome:?}");
         }
-        let refused = check(&kv, &vars, Some("Bearer a"), ADDR, NOW).await;
+        let refused = check(&kv, &vars, "", Some("Bearer a"), ADDR, NOW).await;
         assert!(!refused.allowed);
         let (policy, decision) = refused.tightest.expect("a decision");
         assert_eq!(policy, Policy::Token);
@@ -535,7 +544,7 @@ mod tests {
                 (Policy::Address, Limit::ADDRESS_DEFAULT),
             ]
         );
-        let other = check(&kv, &vars, Some("Bearer b"), ADDR, NOW).await;
+        let other = check(&kv, &vars, "", Some("Bearer b"), ADDR, NOW).await;
         assert!(other.allowed, "{other:?}");
     }
 
@@ -549,13 +558,25 @@ mod tests {
             ("rate_limit_address_burst", "3"),
         ]);
         for _ in 0..2 {
-            assert!(check(&kv, &vars, Some("Bearer a"), ADDR, NOW).await.allowed);
+            assert!(
+                check(&kv, &vars, "", Some("Bearer a"), ADDR, NOW)
+                    .await
+                    .allowed
+            );
         }
         // Refused by the token bucket: the address bucket still has its third request.
-        assert!(!check(&kv, &vars, Some("Bearer a"), ADDR, NOW).await.allowed);
-        assert!(check(&kv, &vars, Some("Bearer b"), ADDR, NOW).await.allowed);
+        assert!(
+            !check(&kv, &vars, "", Some("Bearer a"), ADDR, NOW)
+                .await
+                .allowed
+        );
+        assert!(
+            check(&kv, &vars, "", Some("Bearer b"), ADDR, NOW)
+                .await
+                .allowed
+        );
         // Refused by the address bucket: token c's bucket stays untouched.
-        let refused = check(&kv, &vars, Some("Bearer c"), ADDR, NOW).await;
+        let refused = check(&kv, &vars, "", Some("Bearer c"), ADDR, NOW).await;
         assert!(!refused.allowed);
         assert_eq!(refused.tightest.map(|(p, _)| p), Some(Policy::Address));
         let stored = kv.get(&token_key("Bearer c")).await.expect("kv");
@@ -570,9 +591,9 @@ mod tests {
             ("rate_limit_address_burst", "3"),
         ]);
         for _ in 0..3 {
-            assert!(check(&kv, &vars, None, ADDR, NOW).await.allowed);
+            assert!(check(&kv, &vars, "", None, ADDR, NOW).await.allowed);
         }
-        let refused = check(&kv, &vars, None, ADDR, NOW).await;
+        let refused = check(&kv, &vars, "", None, ADDR, NOW).await;
         assert!(!refused.allowed);
         assert_eq!(
             refused.policies,
@@ -585,14 +606,18 @@ mod tests {
             )]
         );
         assert!(
-            check(&kv, &vars, None, Some("198.51.100.1:9"), NOW)
+            check(&kv, &vars, "", None, Some("198.51.100.1:9"), NOW)
                 .await
                 .allowed
         );
+        assert!(
+            check(&kv, &vars, "portal:", None, ADDR, NOW).await.allowed,
+            "a part of the app with buckets of its own is not spent by the API's"
+        );
         for _ in 0..3 {
-            assert!(check(&kv, &vars, None, None, NOW).await.allowed);
+            assert!(check(&kv, &vars, "", None, None, NOW).await.allowed);
         }
-        assert!(!check(&kv, &vars, None, None, NOW).await.allowed);
+        assert!(!check(&kv, &vars, "", None, None, NOW).await.allowed);
     }
 
     #[tokio::test]
@@ -603,7 +628,7 @@ mod tests {
             ("rate_limit_address_per_minute", "60"),
             ("rate_limit_address_burst", "1"),
         ]);
-        let outcome = check(&kv, &vars, Some("Bearer a"), ADDR, NOW).await;
+        let outcome = check(&kv, &vars, "", Some("Bearer a"), ADDR, NOW).await;
         assert_eq!(outcome.policies.len(), 1);
         assert_eq!(outcome.tightest.map(|(p, _)| p), Some(Policy::Address));
 
@@ -613,7 +638,7 @@ mod tests {
             ("rate_limit_address_per_minute", "0"),
         ]);
         for _ in 0..500 {
-            let outcome = check(&kv, &vars, Some("Bearer a"), ADDR, NOW).await;
+            let outcome = check(&kv, &vars, "", Some("Bearer a"), ADDR, NOW).await;
             assert!(outcome.allowed);
             assert!(outcome.policies.is_empty());
             assert_eq!(outcome.tightest, None);
@@ -630,9 +655,13 @@ mod tests {
             ("rate_limit_address_per_minute", " 1000 "),
         ]);
         for _ in 0..60 {
-            assert!(check(&kv, &vars, Some("Bearer a"), ADDR, NOW).await.allowed);
+            assert!(
+                check(&kv, &vars, "", Some("Bearer a"), ADDR, NOW)
+                    .await
+                    .allowed
+            );
         }
-        let refused = check(&kv, &vars, Some("Bearer a"), ADDR, NOW).await;
+        let refused = check(&kv, &vars, "", Some("Bearer a"), ADDR, NOW).await;
         assert!(!refused.allowed);
         assert_eq!(
             refused.policies,
@@ -667,7 +696,7 @@ mod tests {
     async fn a_broken_store_lets_requests_through() {
         let vars = vars(&[("rate_limit_burst", "1")]);
         for _ in 0..3 {
-            let outcome = check(&BrokenKv, &vars, Some("Bearer a"), ADDR, NOW).await;
+            let outcome = check(&BrokenKv, &vars, "", Some("Bearer a"), ADDR, NOW).await;
             assert!(outcome.allowed);
             assert_eq!(outcome.policies.len(), 2);
             assert_eq!(outcome.tightest, None);
@@ -687,6 +716,7 @@ mod tests {
     #[tokio::test]
     async fn the_middleware_answers_429_with_problem_json_and_headers() {
         let state = RateLimitState {
+            namespace: "",
             kv: Arc::new(MemoryKv::default()),
             vars: Arc::new(vars(&[
                 ("rate_limit_per_minute", "60"),

@@ -50,6 +50,7 @@ pub fn with_conventions(table: RouteTable, services: Services) -> Router {
     let limits = RateLimitState {
         kv: services.kv.clone(),
         vars: services.vars.clone(),
+        namespace: "",
     };
     let (routes, signed) = table.into_routers();
     // Layers run outside-in from the last one added: size limit, rate limits (before

@@ -311,7 +311,7 @@ async fn act<A: ProcessApi>(
             let path = format!("/api/v1/incidents/{}", record.number());
             let shown = settled(api.call(Method::GET, &path, None).await)?;
             let why_not = match (shown.ok(), shown.body["state"].as_str()) {
-                (true, Some("closed")) => Some("which is closed".to_owned()),
+                (true, Some(state @ ("closed" | "cancelled"))) => Some(format!("which is {state}")),
                 (true, _) => None,
                 (false, _) => Some(format!("which could not take it: {}", shown.detail())),
             };

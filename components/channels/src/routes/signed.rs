@@ -62,7 +62,7 @@ impl<'s> RequestGuard<'s> {
             Some(secret) => Ok(secret),
             None => Err(ApiError::NotConfigured {
                 detail: format!(
-                    "{} commands are not set up: set the Spin variable {variable} (SPIN_VARIABLE_{})",
+                    "{} is not set up: set the Spin variable {variable} (SPIN_VARIABLE_{})",
                     self.platform,
                     variable.to_ascii_uppercase()
                 ),

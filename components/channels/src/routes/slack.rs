@@ -47,7 +47,7 @@ pub(super) async fn admit<'s>(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(RequestGuard<'s>, String), ApiError> {
-    let guard = RequestGuard::new(services, "slack").await?;
+    let guard = RequestGuard::new(services, SLACK.key).await?;
     verify(services, &guard, headers, body).await?;
     let relay_secret = guard.relay_secret().await?;
     Ok((guard, relay_secret))
@@ -75,7 +75,9 @@ async fn verify(
     );
     match checked {
         Ok(()) => Ok(()),
-        Err(why) => Err(refuse_signature(services, "slack", why, &guard.now, guard.now_unix).await),
+        Err(why) => {
+            Err(refuse_signature(services, SLACK.key, why, &guard.now, guard.now_unix).await)
+        }
     }
 }
 

@@ -20,6 +20,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
+use itsm_domain::text::SHORT_DESCRIPTION_MAX_CHARS;
+
 const IMPACTS: [&str; 3] = ["low", "medium", "high"];
 /// The longest details taken: the description also carries who reported it.
 const DETAILS_MAX_CHARS: usize = 3000;
@@ -85,7 +87,13 @@ pub async fn submit(
     let mut mistakes = Mistakes::default();
     let name = mistakes.line(texts, "name", &posted.name, 100, true);
     let email = mistakes.email(texts, "email", &posted.email);
-    let summary = mistakes.line(texts, "summary", &posted.summary, 160, true);
+    let summary = mistakes.line(
+        texts,
+        "summary",
+        &posted.summary,
+        SHORT_DESCRIPTION_MAX_CHARS,
+        true,
+    );
     let details = mistakes.text(texts, "details", &posted.details, DETAILS_MAX_CHARS, false);
     mistakes.choice(texts, "impact", &posted.impact, &IMPACTS);
     if !mistakes.is_empty() {

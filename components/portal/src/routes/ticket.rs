@@ -16,7 +16,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-const COMMENT_MAX_CHARS: usize = 4000;
+use itsm_domain::text::COMMENT_BODY_MAX_CHARS as COMMENT_MAX_CHARS;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
