@@ -47,6 +47,14 @@ impl Reply {
         }
     }
 
+    /// The answer to a command that could not be read: what was wrong, and the commands.
+    pub fn mistake(mistake: &str) -> Self {
+        Self::private(format!(
+            "{mistake}. Commands: {}",
+            itsm_domain::chat::COMMAND_HELP
+        ))
+    }
+
     /// The answer to a copy of a request whose first copy is still being handled.
     pub fn still_working() -> Self {
         Self::private("Still working on that request.")

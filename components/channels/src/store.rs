@@ -140,11 +140,7 @@ pub async fn arrive(
     forget_before: &str,
     in_hand_before: &str,
 ) -> Result<Seen, StoreError> {
-    db.execute(
-        "DELETE FROM chat_request WHERE platform = ? AND received_at < ?",
-        &[platform.into(), forget_before.into()],
-    )
-    .await?;
+    prune(db, platform, forget_before).await?;
     let inserted = db
         .execute(
             "INSERT OR IGNORE INTO chat_request (body_hash, platform, received_at) VALUES (?, ?, ?)",
@@ -165,16 +161,7 @@ pub async fn arrive(
     if taken_over == 1 {
         return Ok(Seen::First);
     }
-    let rows = db
-        .query(
-            "SELECT answer FROM chat_request WHERE body_hash = ?",
-            &[body_hash.into()],
-        )
-        .await?;
-    let answer: Option<serde_json::Value> = match rows.first() {
-        Some(row) => row.json_opt("answer")?,
-        None => None,
-    };
+    let answer = stored_answer(db, body_hash).await?;
     Ok(answer.map_or(Seen::InHand, Seen::Answered))
 }
 
@@ -188,11 +175,7 @@ pub async fn bind_signature(
     now: &str,
     forget_before: &str,
 ) -> Result<bool, StoreError> {
-    db.execute(
-        "DELETE FROM chat_request WHERE platform = ? AND received_at < ?",
-        &[platform.into(), forget_before.into()],
-    )
-    .await?;
+    prune(db, platform, forget_before).await?;
     db.execute(
         "INSERT OR IGNORE INTO chat_request (body_hash, platform, received_at, answer) VALUES (?, ?, ?, ?)",
         &[
@@ -203,17 +186,32 @@ pub async fn bind_signature(
         ],
     )
     .await?;
+    let bound = stored_answer(db, signature_hash).await?;
+    Ok(bound.as_ref().and_then(|v| v.as_str()) == Some(message_key))
+}
+
+/// Forgets what the platform received before `before`.
+async fn prune(db: &impl Sql, platform: &str, before: &str) -> Result<(), StoreError> {
+    db.execute(
+        "DELETE FROM chat_request WHERE platform = ? AND received_at < ?",
+        &[platform.into(), before.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The answer kept for a request, if one is.
+async fn stored_answer(db: &impl Sql, hash: &str) -> Result<Option<serde_json::Value>, StoreError> {
     let rows = db
         .query(
             "SELECT answer FROM chat_request WHERE body_hash = ?",
-            &[signature_hash.into()],
+            &[hash.into()],
         )
         .await?;
-    let bound: Option<serde_json::Value> = match rows.first() {
-        Some(row) => row.json_opt("answer")?,
-        None => None,
-    };
-    Ok(bound.as_ref().and_then(|v| v.as_str()) == Some(message_key))
+    match rows.first() {
+        Some(row) => row.json_opt("answer"),
+        None => Ok(None),
+    }
 }
 
 /// Forgets a request whose handling failed, so a retry is handled afresh.

@@ -8,7 +8,7 @@ use crate::tokens::{Keys, SESSION_COOKIE, random_id};
 use axum::response::Response;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use itsm_http::process_api::{Answer, Relayed};
-use itsm_http::relay::{RELAY_SECRET, RELAY_SECRET_MIN_CHARS, relay_header};
+use itsm_http::relay::relay_secret;
 use itsm_http::{ApiError, Services};
 use itsm_store::Variables;
 use maud::Markup;
@@ -27,10 +27,7 @@ pub struct Visit {
 
 impl Visit {
     pub fn read(headers: &HeaderMap, asked_lang: Option<&str>) -> Result<Self, ApiError> {
-        let accept = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok());
-        let lang = Lang::choose(asked_lang, cookie(headers, LANG_COOKIE).as_deref(), accept);
+        let lang = lang_for(headers, asked_lang);
         let remember = asked_lang.and_then(Lang::from_tag);
         let (session, new_session) = match cookie(headers, SESSION_COOKIE) {
             Some(session) if session.len() == 22 => (session, false),
@@ -63,6 +60,15 @@ impl Visit {
         }
         response
     }
+}
+
+/// The language to answer a request in: the one `asked` by the switch, else the remembered one,
+/// else the browser's.
+pub fn lang_for(headers: &HeaderMap, asked: Option<&str>) -> Lang {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::choose(asked, cookie(headers, LANG_COOKIE).as_deref(), accept)
 }
 
 /// Whether a post was sent by another site's page: the browser says so (`Sec-Fetch-Site`), or
@@ -136,14 +142,7 @@ pub struct Setup {
 impl Setup {
     /// 503 naming what is missing when the portal is not set up.
     pub async fn read(services: &Services) -> Result<Self, ApiError> {
-        let secret = services.vars.get(RELAY_SECRET).await?.unwrap_or_default();
-        if secret.chars().count() < RELAY_SECRET_MIN_CHARS {
-            return Err(ApiError::NotConfigured {
-                detail: format!(
-                    "the portal needs the Spin variable {RELAY_SECRET}, at least {RELAY_SECRET_MIN_CHARS} characters long"
-                ),
-            });
-        }
+        let secret = relay_secret(&*services.vars).await?;
         let user = services.vars.get(PORTAL_USER).await?.unwrap_or_default();
         if user.trim().is_empty() {
             return Err(ApiError::NotConfigured {
@@ -175,9 +174,7 @@ impl Setup {
 
     /// The processes, called as the portal's user.
     pub fn processes(&self, now_unix: i64) -> Relayed {
-        Relayed {
-            authorization: relay_header(&self.secret, &self.user, now_unix),
-        }
+        Relayed::as_user(&self.secret, &self.user, now_unix)
     }
 }
 

@@ -58,6 +58,15 @@ pub fn component_for(path: &str) -> Option<&'static str> {
     .map(|(_, component)| component)
 }
 
+impl Relayed {
+    /// The processes, called as `user` (for the next couple of minutes).
+    pub fn as_user(secret: &str, user: &str, now_unix: i64) -> Self {
+        Self {
+            authorization: crate::relay::relay_header(secret, user, now_unix),
+        }
+    }
+}
+
 /// The process components, called as one person.
 #[derive(Debug, Clone)]
 pub struct Relayed {

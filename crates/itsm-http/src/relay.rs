@@ -26,6 +26,20 @@ fn signature(secret: &str, user: &str, expires: i64) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// The deployment's relay secret from `vars`; 503 naming the variable when it is unset or too
+/// short to be safe.
+pub async fn relay_secret(vars: &impl itsm_store::Variables) -> Result<String, crate::ApiError> {
+    let secret = vars.get(RELAY_SECRET).await?.unwrap_or_default();
+    if secret.chars().count() < RELAY_SECRET_MIN_CHARS {
+        return Err(crate::ApiError::NotConfigured {
+            detail: format!(
+                "set the Spin variable {RELAY_SECRET}, at least {RELAY_SECRET_MIN_CHARS} characters long"
+            ),
+        });
+    }
+    Ok(secret)
+}
+
 /// The `Authorization` value for calling as `user` until `now_unix + RELAY_SECONDS`.
 pub fn relay_header(secret: &str, user: &str, now_unix: i64) -> String {
     let expires = now_unix + RELAY_SECONDS;

@@ -22,7 +22,6 @@ use itsm_domain::inbound_mail::{
     referenced_record, refusal, sender_address,
 };
 use itsm_http::process_api::{Answer, ProcessApi, Relayed};
-use itsm_http::relay::relay_header;
 use itsm_http::{ApiError, RawBody, Services};
 use itsm_store::{Variables, in_transaction};
 use serde_json::{Value, json};
@@ -62,9 +61,7 @@ pub async fn mailgun(
     });
     guard
         .once(message.key.as_bytes(), busy, async || {
-            let relay = |user: &str| Relayed {
-                authorization: relay_header(&relay_secret, user, guard.now_unix),
-            };
+            let relay = |user: &str| Relayed::as_user(&relay_secret, user, guard.now_unix);
             let outcome = act(&services, &message, &trusted_domains, relay).await?;
             if outcome["outcome"] == "refused" {
                 eprintln!(

@@ -4,7 +4,6 @@
 
 use crate::store::{Seen, answered, arrive, forget};
 use itsm_http::auth::UNAUTHENTICATED_USER;
-use itsm_http::relay::{RELAY_SECRET, RELAY_SECRET_MIN_CHARS};
 use itsm_http::{ApiError, Services};
 use itsm_store::{AuditEntry, Kv, Variables, in_transaction, insert_audit_entry};
 use serde_json::{Value, json};
@@ -72,15 +71,7 @@ impl<'s> RequestGuard<'s> {
 
     /// The secret relayed calls to the processes are signed with.
     pub async fn relay_secret(&self) -> Result<String, ApiError> {
-        let secret = self.secret(RELAY_SECRET).await?;
-        if secret.chars().count() < RELAY_SECRET_MIN_CHARS {
-            return Err(ApiError::NotConfigured {
-                detail: format!(
-                    "the Spin variable {RELAY_SECRET} must be at least {RELAY_SECRET_MIN_CHARS} characters long"
-                ),
-            });
-        }
-        Ok(secret)
+        itsm_http::relay::relay_secret(&*self.services.vars).await
     }
 
     /// Runs `handle` for the first copy of a signed request (known by `key`: its body, or

@@ -14,9 +14,8 @@ use crate::wire::SlackCommand;
 use axum::Json;
 use axum::extract::State;
 use http::HeaderMap;
-use itsm_domain::chat::{COMMAND_HELP, parse_command, slack_signature_valid};
+use itsm_domain::chat::{parse_command, slack_signature_valid};
 use itsm_http::process_api::Relayed;
-use itsm_http::relay::relay_header;
 use itsm_http::{ApiError, RawBody, Services};
 use serde_json::Value;
 
@@ -95,11 +94,7 @@ async fn answer(
     };
     let command = match parse_command(&form.text) {
         Ok(command) => command,
-        Err(mistake) => {
-            return Ok(Reply::private(format!(
-                "{mistake}. Commands: {COMMAND_HELP}"
-            )));
-        }
+        Err(mistake) => return Ok(Reply::mistake(&mistake)),
     };
     // Slack writes a mention as `<@U0123|ann>`; its ids are upper case.
     let account_of = |mention: &str| {
@@ -111,8 +106,6 @@ async fn answer(
             Ok(command) => command,
             Err(reply) => return Ok(reply),
         };
-    let relay = Relayed {
-        authorization: relay_header(relay_secret, &user, guard.now_unix),
-    };
+    let relay = Relayed::as_user(relay_secret, &user, guard.now_unix);
     Ok(run(&relay, &user, command, Audience::Asker).await)
 }

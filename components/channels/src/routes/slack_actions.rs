@@ -16,7 +16,6 @@ use axum::extract::State;
 use http::HeaderMap;
 use itsm_http::outbound::{Http, Outgoing, Sender};
 use itsm_http::process_api::Relayed;
-use itsm_http::relay::relay_header;
 use itsm_http::{ApiError, RawBody, Services};
 use serde_json::{Value, json};
 
@@ -61,9 +60,7 @@ async fn answer(
         Ok(command) => command,
         Err(why) => return Ok(Reply::private(why)),
     };
-    let relay = Relayed {
-        authorization: relay_header(relay_secret, &user, guard.now_unix),
-    };
+    let relay = Relayed::as_user(relay_secret, &user, guard.now_unix);
     Ok(run(&relay, &user, command, Audience::Asker).await)
 }
 

@@ -17,11 +17,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use http::HeaderMap;
 use itsm_domain::chat::{
-    COMMAND_HELP, Command, TeamsMention, parse_command, read_teams_text, teams_activity_fresh,
+    Command, TeamsMention, parse_command, read_teams_text, teams_activity_fresh,
     teams_signature_valid,
 };
 use itsm_http::process_api::Relayed;
-use itsm_http::relay::relay_header;
 use itsm_http::{ApiError, RawBody, Services};
 use serde_json::Value;
 
@@ -134,11 +133,7 @@ async fn answer(
     };
     let command = match command {
         Ok(command) => command,
-        Err(mistake) => {
-            return Ok(Reply::private(format!(
-                "{mistake}. Commands: {COMMAND_HELP}"
-            )));
-        }
+        Err(mistake) => return Ok(Reply::mistake(&mistake)),
     };
     let account_of = |mention: &str| {
         let index: usize = mention.parse().ok()?;
@@ -149,9 +144,7 @@ async fn answer(
         Ok(command) => command,
         Err(reply) => return Ok(reply),
     };
-    let relay = Relayed {
-        authorization: relay_header(relay_secret, &user, guard.now_unix),
-    };
+    let relay = Relayed::as_user(relay_secret, &user, guard.now_unix);
     Ok(run(&relay, &user, command, Audience::Channel).await)
 }
 

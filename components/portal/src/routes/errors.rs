@@ -3,13 +3,13 @@
 //! set up) is turned from problem+json into HTML on its way out, keeping its status and headers
 //! (such as Retry-After).
 
-use crate::lang::{LANG_COOKIE, Lang, Texts};
+use crate::lang::{Lang, Texts};
 use crate::page::{self, document};
-use crate::visit::cookie;
+use crate::visit::lang_for;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
-use http::{HeaderMap, StatusCode, header};
+use http::{StatusCode, header};
 use itsm_http::ApiError;
 use maud::html;
 
@@ -20,7 +20,7 @@ pub async fn html_errors(request: Request, next: Next) -> Response {
             .find_map(|pair| pair.strip_prefix("lang="))
             .map(str::to_owned)
     });
-    let lang = lang_of(request.headers(), asked.as_deref());
+    let lang = lang_for(request.headers(), asked.as_deref());
     let here = request.uri().path().to_owned();
     let response = next.run(request).await;
     let is_problem = response
@@ -57,13 +57,6 @@ pub async fn not_found() -> ApiError {
     ApiError::NotFound {
         detail: "no such page".to_owned(),
     }
-}
-
-fn lang_of(headers: &HeaderMap, asked: Option<&str>) -> Lang {
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    Lang::choose(asked, cookie(headers, LANG_COOKIE).as_deref(), accept)
 }
 
 fn error_page(lang: Lang, here: &str, status: StatusCode) -> Response {
