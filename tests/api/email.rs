@@ -4,7 +4,7 @@
 //! its subject names, as that user; forged, replayed, repeated, automatic, unverified and
 //! unknown mail changes nothing.
 
-use crate::slack::{incident_count, refusals_on_record};
+use crate::channels::{incident_count, refusals_on_record};
 use hmac::{Hmac, Mac};
 use itsm_api_tests::{MAILGUN_SIGNING_KEY, TestApp, json_with, problem};
 use serde_json::{Value, json};

@@ -7,6 +7,7 @@ mod alerts;
 mod audit_trail;
 mod bad_input;
 mod catalogue;
+mod channels;
 mod complaints;
 mod email;
 mod identity;

@@ -4,7 +4,7 @@
 //! record nothing, and a report's page opens only with its own key. The browser tests
 //! (`tests/browser`) drive the same pages in Chromium.
 
-use crate::slack::incident_count;
+use crate::channels::incident_count;
 use itsm_api_tests::TestApp;
 use reqwest::{Client, StatusCode, redirect};
 use serde_json::{Value, json};

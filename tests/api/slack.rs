@@ -3,6 +3,7 @@
 //! not the product's code), carried out through the processes as the linked user; bad and stale
 //! signatures, replays, unknown accounts and refused steps change nothing.
 
+use crate::channels::{incident_actors, incident_count, link_account, refusals_on_record};
 use crate::requests::awaiting_bobs_approval;
 use hmac::{Hmac, Mac};
 use itsm_api_tests::{SLACK_SIGNING_SECRET, TestApp, json_with, problem};
@@ -90,60 +91,6 @@ fn shown(answer: &Value) -> String {
 
 async fn link(app: &TestApp, slack_user: &str, user: &str) {
     link_account(app, "slack", TEAM, slack_user, user).await;
-}
-
-/// Links a chat account to `user`, as an administrator does.
-pub async fn link_account(
-    app: &TestApp,
-    platform: &str,
-    workspace: &str,
-    account: &str,
-    user: &str,
-) {
-    let linked = app
-        .request(
-            Method::PUT,
-            &format!("/api/v1/channels/identities/{platform}/{workspace}/{account}"),
-        )
-        .json(&json!({"user": user}))
-        .send()
-        .await
-        .expect("sent");
-    json_with(linked, 201).await;
-}
-
-pub async fn incident_count(app: &TestApp) -> usize {
-    let page = json_with(app.get("/api/v1/incidents?limit=100").await, 200).await;
-    page["items"].as_array().map_or(0, Vec::len)
-}
-
-/// How many refused signatures the audit trail records.
-pub fn refusals_on_record(app: &TestApp) -> i64 {
-    let db = rusqlite::Connection::open(app.sqlite_path()).expect("open");
-    db.query_row(
-        "SELECT COUNT(*) FROM audit_entry WHERE action = 'signature.refused'",
-        [],
-        |row| row.get(0),
-    )
-    .expect("counted")
-}
-
-/// Everyone the audit trail names as having changed incident `id`.
-pub async fn incident_actors(app: &TestApp, id: i64) -> Vec<String> {
-    let history = json_with(
-        app.get(&format!(
-            "/api/v1/audit-entries?entity_type=incident&entity_id={id}"
-        ))
-        .await,
-        200,
-    )
-    .await;
-    history["items"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .filter_map(|e| e["actor"].as_str().map(str::to_owned))
-        .collect()
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! signed here with the HMAC crates (not the product's code); answers are written for the whole
 //! channel; bad, stale and replayed requests change nothing.
 
-use crate::slack::{incident_actors, incident_count, link_account, refusals_on_record};
+use crate::channels::{incident_actors, incident_count, link_account, refusals_on_record};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};

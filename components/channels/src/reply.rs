@@ -108,9 +108,7 @@ impl Reply {
             "blocks": blocks,
         })
     }
-}
 
-impl Reply {
     /// An outgoing webhook's answer for Teams: one Adaptive Card of text runs, which Teams
     /// shows as written. Teams lets these cards open links only, so there are no buttons.
     pub fn to_teams(&self) -> Value {

@@ -3,6 +3,7 @@
 //! the pieces every form shares: its token, the honeypot, labelled inputs.
 
 use crate::lang::Texts;
+use itsm_domain::inbound_mail::plausible_address;
 use maud::{Markup, html};
 
 /// The honeypot's name: a field people never see, which robots fill in.
@@ -85,14 +86,7 @@ impl Mistakes {
     /// Checks an e-mail address: one `@`, a dot in the domain, no spaces.
     pub fn email(&mut self, texts: &Texts, field: &'static str, value: &str) -> String {
         let address = self.line(texts, field, value, 254, true);
-        let plausible = address.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@')
-        }) && !address.chars().any(char::is_whitespace);
-        if !address.is_empty() && !plausible && self.of(field).is_none() {
+        if !address.is_empty() && !plausible_address(&address) && self.of(field).is_none() {
             self.0.push(Mistake {
                 field,
                 message: texts.bad_email.to_owned(),

@@ -36,12 +36,14 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-we
 /// A whole page at `here` (its address, which the language switch reloads): `title` in the tab
 /// and as the heading, `body` under it.
 pub fn document(lang: Lang, here: &str, title: &str, body: Markup) -> Markup {
-    document_with(lang, here, "", title, body)
+    form_document(lang, here, false, title, body)
 }
 
-/// A page whose tab title starts with `prefix`, such as "Error: " on a form with mistakes.
-pub fn document_with(lang: Lang, here: &str, prefix: &str, title: &str, body: Markup) -> Markup {
+/// A page with a form; when it shows `mistakes`, its tab title starts with "Error: ", so a
+/// screen reader says so first.
+pub fn form_document(lang: Lang, here: &str, mistakes: bool, title: &str, body: Markup) -> Markup {
     let texts = lang.texts();
+    let prefix = if mistakes { texts.error_prefix } else { "" };
     let other = lang.other();
     html! {
         (DOCTYPE)

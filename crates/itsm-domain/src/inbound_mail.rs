@@ -51,13 +51,20 @@ pub fn sender_address(from: &str) -> Option<String> {
         _ => from,
     };
     let address = address.trim();
-    let (local, domain) = address.split_once('@')?;
-    let plausible = !local.is_empty()
-        && domain.contains('.')
-        && !domain.contains('@')
-        && !address.chars().any(|c| c.is_whitespace() || c.is_control());
     // ASCII only, as the database compares addresses.
-    plausible.then(|| address.to_ascii_lowercase())
+    plausible_address(address).then(|| address.to_ascii_lowercase())
+}
+
+/// Whether `address` reads as an e-mail address: something before one `@`, a dotted domain
+/// after it, no spaces or control characters. Whether it is anyone's only mail can tell.
+pub fn plausible_address(address: &str) -> bool {
+    address.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+    }) && !address.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The domain of an address such as `ann@example.org`.
@@ -336,6 +343,8 @@ mod tests {
         for bad in [
             "",
             "Ann Lee",
+            "ann@.example.org",
+            "ann@example.",
             "<>",
             "a@b",
             "a b@example.org",

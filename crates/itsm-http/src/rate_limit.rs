@@ -176,12 +176,9 @@ pub async fn check(
     // A call from another component of the app (service chaining) comes from no address; its
     // caller's own limits already counted the visitor, and sharing one bucket would let one
     // visitor of one component starve every other.
-    if limit.is_enabled() && !from_inside(client_addr) {
-        buckets.push((
-            Policy::Address,
-            limit,
-            format!("{namespace}{}", address_key(client_addr)),
-        ));
+    let ip = client_ip(client_addr);
+    if limit.is_enabled() && !ip.is_some_and(|ip| ip.is_unspecified()) {
+        buckets.push((Policy::Address, limit, address_key(namespace, ip)));
     }
     let policies: Vec<(Policy, Limit)> = buckets.iter().map(|(p, l, _)| (*p, *l)).collect();
 
@@ -260,26 +257,23 @@ fn token_key(authorization: &str) -> String {
     format!("rate:token:{}", &digest[..32])
 }
 
-/// Whether a request came from inside the app: the host gives chained calls the unspecified
-/// address.
-fn from_inside(client_addr: Option<&str>) -> bool {
-    client_addr
-        .and_then(|text| text.parse::<SocketAddr>().ok())
-        .is_some_and(|addr| addr.ip().is_unspecified())
-}
-
-/// The peer's IP without the port. IPv4-mapped IPv6 addresses are written as IPv4, so one client
-/// has one bucket; anything that is not an address shares the `unknown` bucket.
-fn address_key(client_addr: Option<&str>) -> String {
-    let ip = client_addr.and_then(|text| {
+/// The peer's IP without the port, if `spin-client-addr` names one. The host gives calls from
+/// another component of the app (service chaining) the unspecified address.
+fn client_ip(client_addr: Option<&str>) -> Option<IpAddr> {
+    client_addr.and_then(|text| {
         text.parse::<SocketAddr>()
             .map(|addr| addr.ip())
             .or_else(|_| text.parse::<IpAddr>())
             .ok()
-    });
+    })
+}
+
+/// The address bucket's key, after `namespace`. IPv4-mapped IPv6 addresses are written as IPv4,
+/// so one client has one bucket; anything that is not an address shares the `unknown` bucket.
+fn address_key(namespace: &str, ip: Option<IpAddr>) -> String {
     match ip {
-        Some(ip) => format!("rate:addr:{}", ip.to_canonical()),
-        None => "rate:addr:unknown".to_owned(),
+        Some(ip) => format!("{namespace}rate:addr:{}", ip.to_canonical()),
+        None => format!("{namespace}rate:addr:unknown"),
     }
 }
 
@@ -481,20 +475,20 @@ mod tests {
 
     #[test]
     fn the_address_comes_from_spin_client_addr_without_its_port() {
-        assert_eq!(address_key(ADDR), "rate:addr:203.0.113.7");
+        let key = |addr: Option<&str>| address_key("", client_ip(addr));
+        assert_eq!(key(ADDR), "rate:addr:203.0.113.7");
+        assert_eq!(key(Some("[2001:db8::1]:443")), "rate:addr:2001:db8::1");
+        assert_eq!(key(Some("[::ffff:10.0.0.1]:80")), "rate:addr:10.0.0.1");
+        assert_eq!(key(Some("10.0.0.2")), "rate:addr:10.0.0.2");
+        assert_eq!(key(Some("rate:token:x")), "rate:addr:unknown");
+        assert_eq!(key(None), "rate:addr:unknown");
         assert_eq!(
-            address_key(Some("[2001:db8::1]:443")),
-            "rate:addr:2001:db8::1"
+            address_key("portal:", client_ip(ADDR)),
+            "portal:rate:addr:203.0.113.7"
         );
-        assert_eq!(
-            address_key(Some("[::ffff:10.0.0.1]:80")),
-            "rate:addr:10.0.0.1"
-        );
-        assert_eq!(address_key(Some("10.0.0.2")), "rate:addr:10.0.0.2");
-        assert_eq!(address_key(Some("rate:token:x")), "rate:addr:unknown");
-        assert_eq!(address_key(None), "rate:addr:unknown");
-        assert!(from_inside(Some("0.0.0.0:0")) && from_inside(Some("[::]:0")));
-        assert!(!from_inside(Some("203.0.113.7:5000")) && !from_inside(None));
+        let inside = |addr| client_ip(Some(addr)).is_some_and(|ip| ip.is_unspecified());
+        assert!(inside("0.0.0.0:0") && inside("[::]:0"));
+        assert!(!inside("203.0.113.7:5000"));
     }
 
     #[test]
@@ -643,7 +637,10 @@ mod tests {
             assert!(outcome.policies.is_empty());
             assert_eq!(outcome.tightest, None);
         }
-        assert_eq!(kv.get(&address_key(ADDR)).await.expect("kv"), None);
+        assert_eq!(
+            kv.get(&address_key("", client_ip(ADDR))).await.expect("kv"),
+            None
+        );
     }
 
     #[tokio::test]

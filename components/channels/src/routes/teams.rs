@@ -13,12 +13,10 @@ use crate::store::linked_user;
 use crate::wire::TeamsActivity;
 use axum::Json;
 use axum::extract::State;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use http::HeaderMap;
 use itsm_domain::chat::{
     Command, TeamsMention, parse_command, read_teams_text, teams_activity_fresh,
-    teams_signature_valid,
+    teams_security_key, teams_signature_valid,
 };
 use itsm_http::process_api::Relayed;
 use itsm_http::{ApiError, RawBody, Services};
@@ -54,18 +52,16 @@ async fn verify_signature(
     body: &[u8],
 ) -> Result<(), ApiError> {
     let token = guard.secret(SECURITY_TOKEN).await?;
-    if STANDARD.decode(token.trim()).is_err() {
-        return Err(ApiError::NotConfigured {
-            detail: format!(
-                "the Spin variable {SECURITY_TOKEN} must be the base64 security token Teams showed"
-            ),
-        });
-    }
+    let key = teams_security_key(&token).ok_or_else(|| ApiError::NotConfigured {
+        detail: format!(
+            "the Spin variable {SECURITY_TOKEN} must be the base64 security token Teams showed"
+        ),
+    })?;
     let authorization = headers
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    match teams_signature_valid(&token, authorization, body) {
+    match teams_signature_valid(&key, authorization, body) {
         Ok(()) => Ok(()),
         Err(why) => Err(refuse(services, guard, why).await),
     }

@@ -9,7 +9,7 @@
 use super::home::LangQuery;
 use crate::form::{self, Mistakes, guards, input, summary, text_area};
 use crate::lang::Texts;
-use crate::page::{document, document_with};
+use crate::page::{document, form_document};
 use crate::visit::{Setup, Visit, from_elsewhere, settled};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,7 +22,14 @@ use serde_json::json;
 
 use itsm_domain::text::SHORT_DESCRIPTION_MAX_CHARS;
 
-const IMPACTS: [&str; 3] = ["low", "medium", "high"];
+/// Who is affected, as the form offers it: the incident's impact and its words.
+fn impacts(texts: &Texts) -> [(&'static str, &'static str); 3] {
+    [
+        ("low", texts.impact_low),
+        ("medium", texts.impact_medium),
+        ("high", texts.impact_high),
+    ]
+}
 /// The longest details taken: the description also carries who reported it.
 const DETAILS_MAX_CHARS: usize = 3000;
 
@@ -95,7 +102,12 @@ pub async fn submit(
         true,
     );
     let details = mistakes.text(texts, "details", &posted.details, DETAILS_MAX_CHARS, false);
-    mistakes.choice(texts, "impact", &posted.impact, &IMPACTS);
+    mistakes.choice(
+        texts,
+        "impact",
+        &posted.impact,
+        &impacts(texts).map(|(value, _)| value),
+    );
     if !mistakes.is_empty() {
         let page = report_page(&setup, &visit, &posted, &mistakes, None)?;
         return Ok(visit.respond(StatusCode::UNPROCESSABLE_ENTITY, page));
@@ -154,15 +166,10 @@ fn report_page(
 ) -> Result<Markup, ApiError> {
     let texts = visit.lang.texts();
     let token = setup.new_form_token(visit)?;
-    let prefix = if mistakes.is_empty() {
-        ""
-    } else {
-        texts.error_prefix
-    };
-    Ok(document_with(
+    Ok(form_document(
         visit.lang,
         "/portal/report",
-        prefix,
+        !mistakes.is_empty(),
         texts.report_title,
         html! {
             (summary(texts, mistakes, &[
@@ -188,11 +195,7 @@ fn report_page(
 
 fn impact(texts: &Texts, chosen: &str, mistakes: &Mistakes) -> Markup {
     let error = mistakes.of("impact");
-    let options = [
-        ("low", texts.impact_low),
-        ("medium", texts.impact_medium),
-        ("high", texts.impact_high),
-    ];
+    let options = impacts(texts);
     html! {
         div class=[error.map(|_| "field-error")] {
             label for="impact" { (texts.impact) }

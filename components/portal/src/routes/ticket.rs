@@ -5,7 +5,7 @@
 
 use super::home::LangQuery;
 use crate::form::{self, Mistakes, guards, summary, text_area};
-use crate::page::document_with;
+use crate::page::form_document;
 use crate::visit::{Setup, Visit, from_elsewhere, settled};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -200,15 +200,10 @@ fn ticket_page(
     let text = |field: &str| incident[field].as_str().unwrap_or_default().to_owned();
     let title = format!("{} {}", texts.ticket_title, report.number);
     let here = format!("/portal/tickets/{}/{}", report.number, report.key);
-    let prefix = if mistakes.is_empty() {
-        ""
-    } else {
-        texts.error_prefix
-    };
-    Ok(document_with(
+    Ok(form_document(
         visit.lang,
         &here,
-        prefix,
+        !mistakes.is_empty(),
         &title,
         html! {
             (summary(texts, mistakes, &[("comment", texts.comment)]))

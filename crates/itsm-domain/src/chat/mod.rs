@@ -7,7 +7,9 @@ mod signature;
 mod teams;
 
 pub use command::{COMMAND_HELP, Command, RecordRef, parse_command};
-pub use signature::{SLACK_WINDOW_SECONDS, slack_signature_valid, teams_signature_valid};
+pub use signature::{
+    CHAT_WINDOW_SECONDS, slack_signature_valid, teams_security_key, teams_signature_valid,
+};
 pub use teams::{
     TeamsMention, TeamsText, read_teams_text, teams_activity_fresh, teams_card_message,
 };

@@ -12,25 +12,20 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// How far a Slack request's timestamp may be from now.
-pub const SLACK_WINDOW_SECONDS: i64 = 300;
+/// How far the time a chat platform says it sent a request may be from now.
+pub const CHAT_WINDOW_SECONDS: i64 = 300;
 
 fn mac(key: &[u8]) -> Hmac<Sha256> {
     Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key"))
 }
 
-/// The time a request says it was sent (`timestamp`, seconds since 1970, read as `what`), if
-/// it is within five minutes of `now_unix`.
-fn fresh_timestamp(
-    timestamp: &str,
-    now_unix: i64,
-    what: &'static str,
-) -> Result<i64, &'static str> {
-    let sent: i64 = timestamp.trim().parse().map_err(|_| what)?;
-    if now_unix.abs_diff(sent) > SLACK_WINDOW_SECONDS.unsigned_abs() {
+/// Whether a request the platform says it sent at `sent` is within five minutes of `now_unix`,
+/// either way, so a captured request cannot be replayed later.
+pub(super) fn within_window(sent: i64, now_unix: i64) -> Result<(), &'static str> {
+    if now_unix.abs_diff(sent) > CHAT_WINDOW_SECONDS.unsigned_abs() {
         return Err("the request is more than five minutes old (or from the future)");
     }
-    Ok(sent)
+    Ok(())
 }
 
 /// Whether a Slack request is signed by `secret` and fresh at `now_unix`.
@@ -41,11 +36,11 @@ pub fn slack_signature_valid(
     signature: &str,
     now_unix: i64,
 ) -> Result<(), &'static str> {
-    let sent = fresh_timestamp(
-        timestamp,
-        now_unix,
-        "X-Slack-Request-Timestamp is not a number",
-    )?;
+    let sent: i64 = timestamp
+        .trim()
+        .parse()
+        .map_err(|_| "X-Slack-Request-Timestamp is not a number")?;
+    within_window(sent, now_unix)?;
     let presented = signature
         .strip_prefix("v0=")
         .and_then(|h| hex::decode(h).ok())
@@ -57,21 +52,24 @@ pub fn slack_signature_valid(
         .map_err(|_| "the signature does not match")
 }
 
+/// The key a Teams security token stands for (it is shown as base64); `None` when it is not
+/// base64, which is the deployment's mistake, not the sender's.
+pub fn teams_security_key(security_token: &str) -> Option<Vec<u8>> {
+    STANDARD.decode(security_token.trim()).ok()
+}
+
 /// Whether a Teams outgoing-webhook request's `Authorization` is the HMAC of its body under
-/// the webhook's security token (base64, as Teams shows it).
+/// the webhook's security key.
 pub fn teams_signature_valid(
-    security_token: &str,
+    key: &[u8],
     authorization: &str,
     body: &[u8],
 ) -> Result<(), &'static str> {
-    let key = STANDARD
-        .decode(security_token.trim())
-        .map_err(|_| "the Teams security token is not base64")?;
     let presented = authorization
         .strip_prefix("HMAC ")
         .and_then(|b| STANDARD.decode(b.trim()).ok())
         .ok_or("Authorization is not HMAC <base64>")?;
-    let mut m = mac(&key);
+    let mut m = mac(key);
     m.update(body);
     m.verify_slice(&presented)
         .map_err(|_| "the signature does not match")
@@ -127,9 +125,10 @@ mod tests {
         let mut m = mac(b"a teams security token");
         m.update(body);
         let header = format!("HMAC {}", STANDARD.encode(m.finalize().into_bytes()));
-        assert_eq!(teams_signature_valid(&token, &header, body), Ok(()));
-        assert!(teams_signature_valid(&token, &header, b"{}").is_err());
-        assert!(teams_signature_valid(&token, "Bearer x", body).is_err());
-        assert!(teams_signature_valid("not base64!", &header, body).is_err());
+        let key = teams_security_key(&token).expect("base64");
+        assert_eq!(teams_signature_valid(&key, &header, body), Ok(()));
+        assert!(teams_signature_valid(&key, &header, b"{}").is_err());
+        assert!(teams_signature_valid(&key, "Bearer x", body).is_err());
+        assert!(teams_security_key("not base64!").is_none());
     }
 }

@@ -5,7 +5,7 @@
 //! (`&nbsp;`, `&amp;`). Teams sends no timestamp header, so the activity's own `timestamp`,
 //! which the signature covers, is what shows a captured request replayed later.
 
-use super::signature::SLACK_WINDOW_SECONDS;
+use super::signature::within_window;
 use serde_json::{Value, json};
 
 /// A message to the webhook, read. People mentioned in it are written `<@0>`, `<@1>`, … in
@@ -154,16 +154,13 @@ fn squeezed(text: &str) -> String {
 }
 
 /// Whether an activity's `timestamp` (RFC 3339, as Teams writes it) is within five minutes of
-/// `now_unix`, the window Slack's requests get too.
+/// `now_unix`, the window every chat platform's requests get.
 pub fn teams_activity_fresh(timestamp: Option<&str>, now_unix: i64) -> Result<(), &'static str> {
     let timestamp = timestamp.ok_or("the activity has no timestamp")?;
     let sent = chrono::DateTime::parse_from_rfc3339(timestamp)
         .map_err(|_| "the activity's timestamp is not an RFC 3339 time")?
         .timestamp();
-    if now_unix.abs_diff(sent) > SLACK_WINDOW_SECONDS.unsigned_abs() {
-        return Err("the activity is more than five minutes old (or from the future)");
-    }
-    Ok(())
+    within_window(sent, now_unix)
 }
 
 /// A Teams message carrying one Adaptive Card with `body`. Text runs inside rich-text blocks
