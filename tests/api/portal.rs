@@ -10,21 +10,21 @@ use reqwest::{Client, StatusCode, redirect};
 use serde_json::{Value, json};
 
 /// A browser without JavaScript: keeps its cookies, does not follow redirects on its own.
-struct Browser {
+pub(crate) struct Browser {
     client: Client,
     cookies: Vec<String>,
     accept_language: &'static str,
 }
 
 /// A page as the browser got it.
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    html: String,
+pub(crate) struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub html: String,
 }
 
 impl Browser {
-    fn new(accept_language: &'static str) -> Self {
+    pub fn new(accept_language: &'static str) -> Self {
         Self {
             client: Client::builder()
                 .redirect(redirect::Policy::none())
@@ -51,22 +51,24 @@ impl Browser {
             self.cookies.retain(|c| !c.starts_with(&format!("{name}=")));
             self.cookies.push(pair.to_owned());
         }
-        Page {
+        let page = Page {
             status: response.status(),
             location: response
                 .headers()
                 .get("location")
                 .map(|l| l.to_str().expect("text").to_owned()),
             html: response.text().await.expect("body"),
-        }
+        };
+        assert_ids_unique(&page.html);
+        page
     }
 
-    async fn get(&mut self, app: &TestApp, path: &str) -> Page {
+    pub async fn get(&mut self, app: &TestApp, path: &str) -> Page {
         let request = self.client.get(app.url(path));
         self.send(request).await
     }
 
-    async fn post(&mut self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub async fn post(&mut self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> Page {
         let request = self
             .client
             .post(app.url(path))
@@ -76,8 +78,24 @@ impl Browser {
     }
 }
 
+/// Every page's element ids are unique: a label or a summary link whose field shares an id with
+/// the page's frame (its `main`, say) leads nowhere.
+fn assert_ids_unique(html: &str) {
+    let mut seen = std::collections::HashSet::new();
+    for id in html
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+    {
+        assert!(
+            seen.insert(id),
+            "the id {id} appears twice on a page:\n{html}"
+        );
+    }
+}
+
 /// The value of the hidden form token on a page.
-fn form_token(html: &str) -> String {
+pub(crate) fn form_token(html: &str) -> String {
     let start = html
         .find("name=\"form_token\" value=\"")
         .expect("a form token")
@@ -86,13 +104,13 @@ fn form_token(html: &str) -> String {
 }
 
 /// The portal's account: a customer contact of acme, as the README sets it up.
-async fn portal_account(app: &TestApp) {
+pub(crate) async fn portal_account(app: &TestApp) {
     app.customer("acme").await;
     app.user_with("portal", &[("customer", Some("customer:acme"))])
         .await;
 }
 
-async fn report(browser: &mut Browser, app: &TestApp, fields: &[(&str, &str)]) -> Page {
+pub(crate) async fn report(browser: &mut Browser, app: &TestApp, fields: &[(&str, &str)]) -> Page {
     let form = browser.get(app, "/portal/report").await;
     assert_eq!(form.status, 200, "{}", form.html);
     let token = form_token(&form.html);
@@ -101,7 +119,7 @@ async fn report(browser: &mut Browser, app: &TestApp, fields: &[(&str, &str)]) -
     browser.post(app, "/portal/report", &posted).await
 }
 
-const GOOD: [(&str, &str); 5] = [
+pub(crate) const GOOD: [(&str, &str); 5] = [
     ("name", "Cy Young"),
     ("email", "cy@acme.example"),
     ("summary", "Printer <b>prints</b> blank pages"),

@@ -1,7 +1,10 @@
 // The customer portal in headless Chromium: a report in English with JavaScript off (mistakes
 // shown with everything typed kept, then sent, followed and answered), the same in Chinese, the
-// language switch, and the keyboard path through the form. Screenshots of each page go to
-// $SCREENSHOTS for a person to look at. Run by tests/browser/run.sh.
+// language switch, the keyboard path through the form, an order from the catalogue in Chinese
+// through a form made from the entry's definition, the satisfaction survey of resolved reports in
+// both languages, and a complaint about a report in English.
+// Screenshots of each page go to $SCREENSHOTS for a person to look at. Run by
+// tests/browser/run.sh, which starts the host and sets up the portal's account.
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
@@ -17,6 +20,50 @@ const shot = (page, name) => page.screenshot({ path: `${shots}/${name}.png`, ful
 const seen = async (locator) => {
   await locator.first().waitFor({ timeout: 10000 });
   return locator.count();
+};
+// The API as the bootstrap administrator, or as the token given.
+const api = async (method, path, body, token = process.env.BOOTSTRAP_TOKEN) => {
+  const answer = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await answer.text();
+  assert.ok(answer.ok, `${method} ${path}: ${answer.status} ${text}`);
+  return JSON.parse(text);
+};
+// A laptop anyone may order, its form in English and Chinese, published by the service
+// department's manager.
+const publishLaptops = async () => {
+  await api("POST", "/api/v1/users", { user_name: "dept", display_name: "Service department" });
+  await api("POST", "/api/v1/users/dept/roles", { role: "service_dept_manager", reason: "browser tests" });
+  const { token } = await api("POST", "/api/v1/tokens", { label: "browser tests", user: "dept" });
+  const label = (en, zh) => ({ en, zh });
+  await api("PUT", "/api/v1/catalogue/entries/laptop", {
+    service: "desktop-om",
+    view: "business",
+    name: label("Laptop", "笔记本电脑"),
+    class: label("Equipment", "设备"),
+    description: label("A laptop set up for you, delivered within a week.", "为您配置好的笔记本电脑，一周内送达。"),
+    content_items: [label("Set-up and data transfer", "配置和数据迁移"), label("A bag", "电脑包")],
+    fees: label("Charged to your department", "由所在部门承担"),
+    request_form: {
+      fields: [
+        { key: "model", type: "choice", label: label("Model", "型号"), required: true,
+          options: [{ value: "small", label: label("13 inch", "13 英寸") },
+                    { value: "large", label: label("15 inch", "15 英寸") }] },
+        { key: "reason", type: "text", label: label("Why", "原因"), required: true, min_length: 10,
+          max_length: 200, help: label("Who will use it, and for what.", "谁使用、做什么用。") },
+        { key: "count", type: "number", label: label("How many", "数量"), integer: true, min: 1, max: 5 },
+        { key: "needed_by", type: "date", label: label("Needed by", "需要日期"), min_days_ahead: 1 },
+        { key: "extras", type: "multi_choice", label: label("Extras", "配件"),
+          options: [{ value: "dock", label: label("Dock", "扩展坞") },
+                    { value: "mouse", label: label("Mouse", "鼠标") }] },
+      ],
+    },
+    approval: { rule: "any", approvers: [{ role: "service_dept_manager" }] },
+  }, token);
+  await api("POST", "/api/v1/catalogue/versions", {}, token);
 };
 
 try {
@@ -82,6 +129,7 @@ try {
   await page.waitForURL(/\/portal\/tickets\//);
   assert.equal(await page.locator("#state").textContent(), "已收到");
   await shot(page, "5-report-page-zh");
+  const chineseAddress = page.url();
 
   step = "the language switch";
   await page.getByRole("link", { name: "English" }).click();
@@ -114,6 +162,99 @@ try {
   await page.getByRole("heading", { name: "There is a problem" }).waitFor({ timeout: 10000 });
   assert.equal(await page.getByLabel("Your name").inputValue(), "Kim");
   await shot(page, "6-keyboard-submit-en");
+
+  step = "ordering from the catalogue, in Chinese, without JavaScript";
+  await publishLaptops();
+  // A new context: the one above remembers the switch to English.
+  const ordering = await browser.newContext({ locale: "zh-CN", javaScriptEnabled: false });
+  page = await ordering.newPage();
+  await page.goto(`${base}/portal`);
+  await page.getByRole("link", { name: "申请服务" }).click();
+  assert.equal(await seen(page.getByRole("heading", { name: "设备" })), 1);
+  await shot(page, "7-catalogue-zh");
+  await page.getByRole("link", { name: "笔记本电脑" }).click();
+  assert.equal(await seen(page.getByRole("heading", { name: "笔记本电脑" })), 1);
+  await page.getByLabel("您的姓名").fill("王芳");
+  await page.getByLabel("您的电子邮件地址").fill("wang.fang@acme.example");
+  await page.getByLabel("原因").fill("<b>旧</b>");
+  await page.getByLabel("数量").fill("两台");
+  await page.getByLabel("鼠标").check();
+  await page.getByRole("button", { name: "提交申请" }).click();
+  assert.equal(await seen(page.getByRole("heading", { name: "有问题需要更正" })), 1);
+  assert.equal(await page.getByRole("link", { name: /型号.*请填写此项。/ }).count(), 1);
+  assert.equal(await page.getByLabel("原因").inputValue(), "<b>旧</b>", "kept as typed");
+  assert.equal(await page.getByLabel("原因").getAttribute("aria-invalid"), "true");
+  assert.equal(await page.getByLabel("数量").inputValue(), "两台");
+  assert.ok(await page.getByLabel("鼠标").isChecked(), "the box stays ticked");
+  await shot(page, "8-order-mistakes-zh");
+  await page.getByRole("link", { name: /型号.*请填写此项。/ }).click();
+  assert.ok(page.url().endsWith("#answers.model"), "the summary links to the first option");
+  await page.getByLabel("15 英寸").check();
+  await page.getByLabel("原因").fill("新同事下周一入职，需要电脑");
+  await page.getByLabel("数量").fill("1");
+  const earliest = await page.getByLabel("需要日期").getAttribute("min");
+  await page.getByLabel("需要日期").fill(earliest);
+  await page.getByRole("button", { name: "提交申请" }).click();
+  await page.waitForURL(/\/portal\/tickets\/REQ\d{7}\/[A-Za-z0-9_-]{22}$/);
+  assert.equal(await page.locator("#state").textContent(), "等待审批");
+  assert.equal(await seen(page.getByText("15 英寸")), 1);
+  await shot(page, "9-order-page-zh");
+
+  step = "rating resolved reports, in Chinese and in English";
+  await api("POST", "/api/v1/users", { user_name: "desk", display_name: "Service desk" });
+  await api("POST", "/api/v1/users/desk/roles", { role: "service_desk", reason: "browser tests" });
+  const desk = (await api("POST", "/api/v1/tokens", { label: "browser tests", user: "desk" })).token;
+  for (const reported of [chineseAddress, address]) {
+    const number = reported.match(/INC\d{7}/)[0];
+    await api("POST", `/api/v1/incidents/${number}/start`, {}, desk);
+    await api("POST", `/api/v1/incidents/${number}/resolve`,
+      { resolution_code: "solved_permanently", resolution_notes: "Replaced the lamp" }, desk);
+  }
+  page = await ordering.newPage();
+  await page.goto(chineseAddress);
+  assert.equal(await seen(page.getByRole("heading", { name: "您对我们的服务满意吗？" })), 1);
+  await shot(page, "12-survey-zh");
+  await page.getByLabel("非常满意").check();
+  await page.getByLabel("还有什么想告诉我们的吗（选填）").fill("当天就修好了，谢谢！");
+  await page.getByRole("button", { name: "提交评价" }).click();
+  await page.waitForURL(/#satisfaction$/);
+  assert.equal(await page.locator("#rating strong").textContent(), "非常满意");
+  assert.equal(await page.getByRole("button", { name: "提交评价" }).count(), 0, "asked once");
+  await shot(page, "13-rated-zh");
+  page = await english.newPage();
+  await page.goto(address);
+  await page.getByLabel("Anything you want to tell us (optional)").fill("Slow, but <i>fixed</i>");
+  await page.getByRole("button", { name: "Send my rating" }).click();
+  assert.equal(await seen(page.getByRole("heading", { name: "There is a problem" })), 1);
+  assert.equal(
+    await page.getByLabel("Anything you want to tell us (optional)").inputValue(),
+    "Slow, but <i>fixed</i>",
+  );
+  await shot(page, "14-rating-mistakes-en");
+  await page.getByLabel("Dissatisfied", { exact: true }).check();
+  await page.getByRole("button", { name: "Send my rating" }).click();
+  await page.waitForURL(/#satisfaction$/);
+  assert.equal(await page.locator("#rating strong").textContent(), "Dissatisfied");
+  const summary = await api("GET", "/api/v1/satisfaction-responses/summary", undefined, desk);
+  assert.deepEqual(summary.by_score, [0, 1, 0, 0, 1]);
+
+  step = "a complaint about a report, in English";
+  page = await english.newPage();
+  await page.goto(address);
+  await page.getByRole("link", { name: "Not happy with how this was handled? Tell us." }).click();
+  assert.equal(await page.locator("#about").textContent(), address.match(/INC\d{7}/)[0]);
+  await page.getByRole("button", { name: "Send" }).click();
+  assert.equal(await seen(page.getByRole("heading", { name: "There is a problem" })), 1);
+  await shot(page, "10-complaint-mistakes-en");
+  await page.getByLabel("Complain: something was not good enough").check();
+  await page.getByLabel("Your name").fill("Cy Young");
+  await page.getByLabel("Your e-mail address").fill("cy@acme.example");
+  await page.getByLabel("In a few words").fill("Nobody came to look at the printer");
+  await page.getByLabel("Tell us more").fill("It has been three days.");
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.waitForURL(/\/portal\/tickets\/CMP\d{7}\/[A-Za-z0-9_-]{22}$/);
+  assert.equal(await page.locator("#state").textContent(), "Received");
+  await shot(page, "11-complaint-page-en");
 
   console.log("portal browser tests: all passed");
 } catch (error) {

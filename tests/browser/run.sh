@@ -43,4 +43,4 @@ api /api/v1/users/portal/roles '{"role": "customer", "scope": {"kind": "customer
 
 mkdir -p target/portal-screenshots
 BASE_URL="http://127.0.0.1:$port" CHROMIUM="$chromium" SCREENSHOTS=target/portal-screenshots \
-  node tests/browser/portal.mjs
+  BOOTSTRAP_TOKEN="$SPIN_VARIABLE_BOOTSTRAP_TOKEN" node tests/browser/portal.mjs

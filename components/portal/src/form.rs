@@ -14,7 +14,7 @@ pub const TOKEN: &str = "form_token";
 /// A mistake in one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mistake {
-    pub field: &'static str,
+    pub field: String,
     pub message: String,
 }
 
@@ -34,12 +34,20 @@ impl Mistakes {
         self.0.is_empty()
     }
 
+    /// Adds a mistake in `field`.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(Mistake {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
     /// Checks a text field: required or not, at most `max` characters, no characters the
     /// records refuse. The trimmed text, when it is right.
     pub fn text(
         &mut self,
         texts: &Texts,
-        field: &'static str,
+        field: &str,
         value: &str,
         max: usize,
         required: bool,
@@ -58,7 +66,7 @@ impl Mistakes {
             None
         };
         if let Some(message) = message {
-            self.0.push(Mistake { field, message });
+            self.add(field, message);
         }
         trimmed.to_owned()
     }
@@ -68,40 +76,31 @@ impl Mistakes {
     pub fn line(
         &mut self,
         texts: &Texts,
-        field: &'static str,
+        field: &str,
         value: &str,
         max: usize,
         required: bool,
     ) -> String {
         let text = self.text(texts, field, value, max, required);
         if text.contains(['\n', '\r']) && self.of(field).is_none() {
-            self.0.push(Mistake {
-                field,
-                message: texts.bad_characters.to_owned(),
-            });
+            self.add(field, texts.bad_characters);
         }
         text
     }
 
     /// Checks an e-mail address: one `@`, a dot in the domain, no spaces.
-    pub fn email(&mut self, texts: &Texts, field: &'static str, value: &str) -> String {
+    pub fn email(&mut self, texts: &Texts, field: &str, value: &str) -> String {
         let address = self.line(texts, field, value, 254, true);
         if !address.is_empty() && !plausible_address(&address) && self.of(field).is_none() {
-            self.0.push(Mistake {
-                field,
-                message: texts.bad_email.to_owned(),
-            });
+            self.add(field, texts.bad_email);
         }
         address
     }
 
     /// Checks a choice among `options`.
-    pub fn choice(&mut self, texts: &Texts, field: &'static str, value: &str, options: &[&str]) {
+    pub fn choice(&mut self, texts: &Texts, field: &str, value: &str, options: &[&str]) {
         if !options.contains(&value) {
-            self.0.push(Mistake {
-                field,
-                message: texts.bad_choice.to_owned(),
-            });
+            self.add(field, texts.bad_choice);
         }
     }
 }
@@ -121,7 +120,7 @@ pub fn summary(texts: &Texts, mistakes: &Mistakes, labels: &[(&str, &str)]) -> M
                 h2 #error-summary-title { (texts.error_summary) }
                 ul {
                     @for mistake in &mistakes.0 {
-                        li { a href={ "#" (mistake.field) } { strong { (label(mistake.field)) } " – " (mistake.message) } }
+                        li { a href={ "#" (mistake.field) } { strong { (label(&mistake.field)) } " – " (mistake.message) } }
                     }
                 }
             }
@@ -130,7 +129,7 @@ pub fn summary(texts: &Texts, mistakes: &Mistakes, labels: &[(&str, &str)]) -> M
 }
 
 /// A field's label, hint and mistake, above the field.
-fn head(label: &str, hint: &str, field: &str, error: Option<&str>) -> Markup {
+pub(crate) fn head(label: &str, hint: &str, field: &str, error: Option<&str>) -> Markup {
     html! {
         label for=(field) { (label) }
         @if !hint.is_empty() {
@@ -143,7 +142,7 @@ fn head(label: &str, hint: &str, field: &str, error: Option<&str>) -> Markup {
 }
 
 /// The ids of what describes a field: its hint, if any, and its mistake, if any.
-fn described_by(field: &str, hint: &str, error: Option<&str>) -> String {
+pub(crate) fn described_by(field: &str, hint: &str, error: Option<&str>) -> String {
     let mut ids = Vec::new();
     if !hint.is_empty() {
         ids.push(format!("{field}-hint"));
@@ -195,14 +194,63 @@ pub fn text_area(label: &str, hint: &str, field: &str, value: &str, mistakes: &M
     }
 }
 
+/// What an option group is called and how it is answered.
+pub struct Group<'a> {
+    pub legend: &'a str,
+    pub hint: &'a str,
+    /// The field's name, and the first option's id, where the summary's link to it lands.
+    pub name: &'a str,
+    /// Tick boxes, any number of them; else radio buttons, one.
+    pub multiple: bool,
+}
+
+/// Radio buttons or tick boxes in a fieldset under their legend, with the hint and mistake:
+/// `options` as value and label, `chosen` ticked.
+pub fn option_group(
+    group: &Group<'_>,
+    options: &[(&str, &str)],
+    chosen: &[&str],
+    error: Option<&str>,
+) -> Markup {
+    let name = group.name;
+    let described = described_by(name, group.hint, error);
+    html! {
+        div class=[error.map(|_| "field-error")] {
+            fieldset aria-describedby=[(!described.is_empty()).then_some(&described)] {
+                legend { (group.legend) }
+                @if !group.hint.is_empty() {
+                    span.hint #{ (name) "-hint" } { (group.hint) }
+                }
+                @if let Some(error) = error {
+                    span.error #{ (name) "-error" } { (error) }
+                }
+                @for (i, (value, label)) in options.iter().enumerate() {
+                    @let id = if i == 0 { name.to_owned() } else { format!("{name}-{i}") };
+                    div.option {
+                        input #(id) name=(name) value=(value)
+                            type=(if group.multiple { "checkbox" } else { "radio" })
+                            checked[chosen.contains(value)]
+                            aria-invalid=[error.map(|_| "true")];
+                        label for=(id) { (label) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The hidden parts every form carries: its token, and the honeypot, out of sight and out of
 /// the keyboard's way.
 pub fn guards(texts: &Texts, token: &str) -> Markup {
     html! {
         input type="hidden" name=(TOKEN) value=(token);
         div.trap aria-hidden="true" {
-            label for=(HONEYPOT) { (texts.honeypot) }
-            input #(HONEYPOT) name=(HONEYPOT) type="text" tabindex="-1" autocomplete="off" value="";
+            // The label holds its field rather than naming its id: a page with two forms
+            // (a message and a rating) would otherwise have the id twice.
+            label {
+                (texts.honeypot)
+                input name=(HONEYPOT) type="text" tabindex="-1" autocomplete="off" value="";
+            }
         }
     }
 }

@@ -31,6 +31,11 @@ button{margin-top:1.5rem;font:inherit;font-weight:600;padding:.6rem 1.2rem;backg
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
 .message{background:#fff;border:1px solid #ccc;border-radius:4px;padding:.5rem 1rem;margin:.5rem 0;white-space:pre-wrap}
 .message small{color:#555;display:block;white-space:normal}
+fieldset{border:0;padding:0;margin:1.25rem 0 0}legend{font-weight:600;padding:0}
+.option{display:flex;align-items:center;gap:.5rem;margin-top:.4rem}
+.option input{width:1.4rem;height:1.4rem;margin:0;flex:none}.option label{font-weight:400;margin:0}
+.tag{font-size:.85rem;background:#e7f1e9;color:#00542a;border-radius:3px;padding:0 .4rem;white-space:nowrap}
+.entries li{margin:.5rem 0}.prose{white-space:pre-wrap}
 ";
 
 /// A whole page at `here` (its address, which the language switch reloads): `title` in the tab
@@ -58,7 +63,7 @@ pub fn form_document(lang: Lang, here: &str, mistakes: bool, title: &str, body: 
                 a.skip href="#content" { (texts.skip) }
                 header {
                     a href="/portal" { (texts.site) }
-                    a href={ (here) "?lang=" (other.code()) } lang=(other.html_lang()) hreflang=(other.html_lang()) {
+                    a href={ (here) (if here.contains('?') { "&" } else { "?" }) "lang=" (other.code()) } lang=(other.html_lang()) hreflang=(other.html_lang()) {
                         (texts.switch_to)
                     }
                 }

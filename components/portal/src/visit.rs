@@ -2,7 +2,7 @@
 //! session (made on the first visit, so forms can be bound to it), and what the deployment set
 //! up for the portal: its keys and the account it acts as.
 
-use crate::lang::{LANG_COOKIE, Lang};
+use crate::lang::{LANG_COOKIE, Lang, Texts};
 use crate::page;
 use crate::tokens::{Keys, SESSION_COOKIE, random_id};
 use axum::response::Response;
@@ -85,6 +85,34 @@ pub fn from_elsewhere(headers: &HeaderMap) -> bool {
             .split_once("://")
             .is_none_or(|(_, authority)| !authority.eq_ignore_ascii_case(host)),
         _ => false,
+    }
+}
+
+/// Why a posted form is not taken as it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Another site's page sent it: refused before anything it carried is shown.
+    CrossSite,
+    /// Its token is not this browser's, or the form stayed open too long: it comes back as
+    /// typed, to be sent again.
+    Expired,
+    /// A robot filled in the honeypot: it is thanked and nothing is recorded.
+    Robot,
+}
+
+impl Refusal {
+    /// What the form's page says about it.
+    pub fn notice(self, texts: &Texts) -> &'static str {
+        match self {
+            Self::CrossSite => texts.cross_site,
+            Self::Expired => texts.expired_form,
+            Self::Robot => "",
+        }
+    }
+
+    /// Whether the form comes back as it was sent, rather than blank.
+    pub fn keeps_typed(self) -> bool {
+        self == Self::Expired
     }
 }
 
@@ -172,9 +200,44 @@ impl Setup {
         Ok(self.keys.check_form_token(token, &visit.session, now_unix))
     }
 
-    /// The processes, called as the portal's user.
-    pub fn processes(&self, now_unix: i64) -> Relayed {
-        Relayed::as_user(&self.secret, &self.user, now_unix)
+    /// The guards every posted form passes, in order: the site that sent it, its token, the
+    /// honeypot. The form's id (the Idempotency-Key of what it records), or why not.
+    pub fn admit(
+        &self,
+        headers: &HeaderMap,
+        visit: &Visit,
+        token: &str,
+        honeypot: &str,
+    ) -> Result<Result<String, Refusal>, ApiError> {
+        if from_elsewhere(headers) {
+            return Ok(Err(Refusal::CrossSite));
+        }
+        let Some(form_id) = self.form_id(token, visit)? else {
+            return Ok(Err(Refusal::Expired));
+        };
+        if !honeypot.is_empty() {
+            eprintln!("the portal's honeypot was filled in; nothing was recorded");
+            return Ok(Err(Refusal::Robot));
+        }
+        Ok(Ok(form_id))
+    }
+
+    /// The processes, called as the portal's user now.
+    pub fn processes(&self) -> Result<Relayed, ApiError> {
+        let now_unix = itsm_http::time::unix_seconds(&itsm_http::now())?;
+        Ok(Relayed::as_user(&self.secret, &self.user, now_unix))
+    }
+
+    /// Where the process's answer to a new record leads: the record's keyed page, if it was
+    /// recorded (`None`: not now; the visitor may send the form again).
+    pub fn page_of_new(
+        &self,
+        answer: Result<Answer, String>,
+        what: &str,
+    ) -> Result<Option<String>, ApiError> {
+        let number = settled(answer, what)?
+            .and_then(|recorded| recorded.body["number"].as_str().map(str::to_owned));
+        Ok(number.map(|n| format!("/portal/tickets/{n}/{}", self.keys.ticket_key(&n))))
     }
 }
 

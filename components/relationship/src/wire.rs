@@ -6,7 +6,9 @@ use itsm_domain::complaint::{
     ComplaintAction, ComplaintFinding, ComplaintKind, allowed_complaint_actions,
 };
 use itsm_domain::incident::Channel;
-use itsm_domain::{Code, Description, FieldErrors, Label, Reason, RecordKind, ShortDescription};
+use itsm_domain::{
+    Code, ContactDetails, Description, FieldErrors, Reason, RecordKind, ShortDescription,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +31,7 @@ pub struct NewComplaintRequest {
     pub complainant: Option<Code>,
     /// How to reach them, when not through the product (a telephone number, an address).
     #[serde(default)]
-    pub contact_details: Option<Label>,
+    pub contact_details: Option<ContactDetails>,
     /// The customer organisation; a customer contact's own when left out.
     #[serde(default)]
     pub customer: Option<Code>,

@@ -8,7 +8,8 @@ use crate::store::tasks::Task;
 use itsm_domain::incident::Priority;
 use itsm_domain::request::{RequestAction, allowed_request_actions};
 use itsm_domain::{
-    Code, Description, FieldError, FieldErrors, Label, Reason, RecordKind, ShortDescription,
+    Code, ContactDetails, Description, FieldError, FieldErrors, Label, Reason, RecordKind,
+    ShortDescription,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,10 @@ pub struct OrderRequest {
     /// The user it is for, when not the orderer; they may verify it too.
     #[serde(default)]
     pub requested_for: Option<Code>,
+    /// How to reach the orderer when not through the product: the caller an agent orders for,
+    /// or the person the portal orders for (their name and e-mail address).
+    #[serde(default)]
+    pub contact_details: Option<ContactDetails>,
     /// The customer organisation's code; a customer contact's own when left out.
     #[serde(default)]
     pub customer: Option<Code>,

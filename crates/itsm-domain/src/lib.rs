@@ -15,6 +15,7 @@ pub mod number;
 pub mod problem;
 pub mod record_title;
 pub mod request;
+pub mod satisfaction;
 pub mod sla;
 pub mod text;
 mod text_enum;
@@ -31,4 +32,6 @@ pub use incident::{
 };
 pub use number::{RecordKind, RecordNumber};
 pub use record_title::record_title;
-pub use text::{BoundedText, CommentBody, Description, Label, Reason, ShortDescription};
+pub use text::{
+    BoundedText, CommentBody, ContactDetails, Description, Label, Reason, ShortDescription,
+};

@@ -9,6 +9,8 @@ pub const DESCRIPTION_MAX_CHARS: usize = 4000;
 pub const LABEL_MAX_CHARS: usize = 100;
 pub const REASON_MAX_CHARS: usize = 1000;
 pub const COMMENT_BODY_MAX_CHARS: usize = 4000;
+/// Room for a name and an e-mail address (up to 254 characters) with a telephone number.
+pub const CONTACT_DETAILS_MAX_CHARS: usize = 400;
 
 pub type ShortDescription = BoundedText<SHORT_DESCRIPTION_MAX_CHARS>;
 pub type Description = BoundedText<DESCRIPTION_MAX_CHARS>;
@@ -16,6 +18,8 @@ pub type Description = BoundedText<DESCRIPTION_MAX_CHARS>;
 pub type Label = BoundedText<LABEL_MAX_CHARS>;
 pub type Reason = BoundedText<REASON_MAX_CHARS>;
 pub type CommentBody = BoundedText<COMMENT_BODY_MAX_CHARS>;
+/// How to reach someone outside the product: a name, an e-mail address, a telephone number.
+pub type ContactDetails = BoundedText<CONTACT_DETAILS_MAX_CHARS>;
 
 /// Trimmed, non-empty text of at most `MAX` characters (Unicode scalar values, not bytes).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

@@ -52,6 +52,8 @@ pub fn component_for(path: &str) -> Option<&'static str> {
         ("/api/v1/requests", "service-request"),
         ("/api/v1/problems", "problem"),
         ("/api/v1/catalogue", "catalogue"),
+        ("/api/v1/complaints", "relationship"),
+        ("/api/v1/satisfaction-responses", "relationship"),
     ]
     .into_iter()
     .find(|(prefix, _)| path.starts_with(prefix))
@@ -163,6 +165,18 @@ mod tests {
         assert_eq!(
             component_for("/api/v1/problems/PRB0000001"),
             Some("problem")
+        );
+        assert_eq!(
+            component_for("/api/v1/complaints/CMP0000001"),
+            Some("relationship")
+        );
+        assert_eq!(
+            component_for("/api/v1/satisfaction-responses?about=INC0000001"),
+            Some("relationship")
+        );
+        assert_eq!(
+            component_for("/api/v1/catalogue/items/laptop"),
+            Some("catalogue")
         );
         assert_eq!(component_for("/api/v1/users"), None);
     }

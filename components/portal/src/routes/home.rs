@@ -1,4 +1,5 @@
-//! `GET /portal`: where a visitor starts: what the portal is for, and the way to each form.
+//! `GET /portal`: where a visitor starts: what the portal is for, and the way to each form
+//! (report a problem, order from the catalogue, complain or give feedback).
 
 use crate::lang::Lang;
 use crate::page::document;
@@ -36,6 +37,14 @@ fn home(lang: Lang) -> maud::Markup {
                 li {
                     a href="/portal/report" { (texts.report_link) }
                     " – " (texts.report_link_hint)
+                }
+                li {
+                    a href="/portal/catalogue" { (texts.catalogue_link) }
+                    " – " (texts.catalogue_link_hint)
+                }
+                li {
+                    a href="/portal/complaint" { (texts.complaint_link) }
+                    " – " (texts.complaint_link_hint)
                 }
             }
         },

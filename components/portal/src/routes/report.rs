@@ -10,7 +10,7 @@ use super::home::LangQuery;
 use crate::form::{self, Mistakes, guards, input, summary, text_area};
 use crate::lang::Texts;
 use crate::page::{document, form_document};
-use crate::visit::{Setup, Visit, from_elsewhere, settled};
+use crate::visit::{Refusal, Setup, Visit};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, StatusCode};
@@ -66,31 +66,21 @@ pub async fn submit(
     let visit = Visit::read(&headers, None)?;
     let texts = visit.lang.texts();
     let posted: ReportForm = form::read(&body)?;
-    if from_elsewhere(&headers) {
-        // Nothing another site sent is shown back: a blank form, to be filled in here.
-        let page = report_page(
-            &setup,
-            &visit,
-            &blank(),
-            &Mistakes::default(),
-            Some(texts.cross_site),
-        )?;
-        return Ok(visit.respond(StatusCode::FORBIDDEN, page));
-    }
-    let Some(form_id) = setup.form_id(&posted.form_token, &visit)? else {
-        let page = report_page(
-            &setup,
-            &visit,
-            &posted,
-            &Mistakes::default(),
-            Some(texts.expired_form),
-        )?;
-        return Ok(visit.respond(StatusCode::FORBIDDEN, page));
+    let form_id = match setup.admit(&headers, &visit, &posted.form_token, &posted.website)? {
+        Ok(form_id) => form_id,
+        Err(Refusal::Robot) => return Ok(visit.respond(StatusCode::OK, thanks(&visit))),
+        Err(refusal) => {
+            let blank = blank();
+            let typed = if refusal.keeps_typed() {
+                &posted
+            } else {
+                &blank
+            };
+            let notice = Some(refusal.notice(texts));
+            let page = report_page(&setup, &visit, typed, &Mistakes::default(), notice)?;
+            return Ok(visit.respond(StatusCode::FORBIDDEN, page));
+        }
     };
-    if !posted.website.is_empty() {
-        eprintln!("the portal's honeypot was filled in; nothing was recorded");
-        return Ok(visit.respond(StatusCode::OK, thanks(&visit)));
-    }
     let mut mistakes = Mistakes::default();
     let name = mistakes.line(texts, "name", &posted.name, 100, true);
     let email = mistakes.email(texts, "email", &posted.email);
@@ -121,20 +111,15 @@ pub async fn submit(
     let incident = json!({"short_description": summary, "description": description,
                           "impact": posted.impact, "urgency": "medium",
                           "caller": setup.user, "channel": "web"});
-    let now_unix = itsm_http::time::unix_seconds(&itsm_http::now())?;
     let answer = setup
-        .processes(now_unix)
+        .processes()?
         .post_once(
             "/api/v1/incidents",
             &incident,
             &format!("portal-report-{form_id}"),
         )
         .await;
-    let number = match settled(answer, "log a report")? {
-        Some(logged) => logged.body["number"].as_str().map(str::to_owned),
-        None => None,
-    };
-    let Some(number) = number else {
+    let Some(address) = setup.page_of_new(answer, "log a report")? else {
         // Nothing was logged: the form comes back as typed, to be sent again in a moment.
         let page = report_page(
             &setup,
@@ -145,8 +130,7 @@ pub async fn submit(
         )?;
         return Ok(visit.respond(StatusCode::SERVICE_UNAVAILABLE, page));
     };
-    let key = setup.keys.ticket_key(&number);
-    Ok(Redirect::to(&format!("/portal/tickets/{number}/{key}")).into_response())
+    Ok(Redirect::to(&address).into_response())
 }
 
 fn blank() -> ReportForm {
@@ -213,7 +197,7 @@ fn impact(texts: &Texts, chosen: &str, mistakes: &Mistakes) -> Markup {
 }
 
 /// What a robot that filled in the honeypot sees: the same thanks as anyone, no address.
-fn thanks(visit: &Visit) -> Markup {
+pub(crate) fn thanks(visit: &Visit) -> Markup {
     let texts = visit.lang.texts();
     document(
         visit.lang,

@@ -3,10 +3,12 @@
 //! where it stands, the messages between the visitor and the service desk (never the desk's
 //! internal notes), and a form to write another message. A message sent twice is added once.
 
+use super::followed::{self, complain_link, when};
 use super::home::LangQuery;
+use super::survey::Survey;
 use crate::form::{self, Mistakes, guards, summary, text_area};
 use crate::page::form_document;
-use crate::visit::{Setup, Visit, from_elsewhere, settled};
+use crate::visit::{Refusal, Setup, Visit, settled};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, Method, StatusCode};
@@ -32,8 +34,13 @@ pub async fn show(
     Path((number, key)): Path<(String, String)>,
     Query(query): Query<LangQuery>,
 ) -> Result<Response, ApiError> {
-    let setup = Setup::read(&services).await?;
     let visit = Visit::read(&headers, query.lang.as_deref())?;
+    match number.get(..3) {
+        Some("REQ") => return followed::request(&services, &visit, &number, &key).await,
+        Some("CMP") => return followed::complaint(&services, &visit, &number, &key).await,
+        _ => {}
+    }
+    let setup = Setup::read(&services).await?;
     let report = Report::load(&setup, &number, &key).await?;
     let page = ticket_page(&setup, &visit, &report, "", &Mistakes::default(), None)?;
     Ok(visit.respond(StatusCode::OK, page))
@@ -50,37 +57,25 @@ pub async fn comment(
     let texts = visit.lang.texts();
     let posted: CommentForm = form::read(&body)?;
     let report = Report::load(&setup, &number, &key).await?;
-    if from_elsewhere(&headers) {
-        let page = ticket_page(
-            &setup,
-            &visit,
-            &report,
-            "",
-            &Mistakes::default(),
-            Some(texts.cross_site),
-        )?;
-        return Ok(visit.respond(StatusCode::FORBIDDEN, page));
-    }
     if report.is_closed() {
         let page = ticket_page(&setup, &visit, &report, "", &Mistakes::default(), None)?;
         return Ok(visit.respond(StatusCode::CONFLICT, page));
     }
-    let Some(form_id) = setup.form_id(&posted.form_token, &visit)? else {
-        let page = ticket_page(
-            &setup,
-            &visit,
-            &report,
-            &posted.comment,
-            &Mistakes::default(),
-            Some(texts.expired_form),
-        )?;
-        return Ok(visit.respond(StatusCode::FORBIDDEN, page));
-    };
     let address = format!("/portal/tickets/{}/{key}", report.number);
-    if !posted.website.is_empty() {
-        eprintln!("the portal's honeypot was filled in; nothing was recorded");
-        return Ok(Redirect::to(&address).into_response());
-    }
+    let form_id = match setup.admit(&headers, &visit, &posted.form_token, &posted.website)? {
+        Ok(form_id) => form_id,
+        Err(Refusal::Robot) => return Ok(Redirect::to(&address).into_response()),
+        Err(refusal) => {
+            let typed = if refusal.keeps_typed() {
+                posted.comment.as_str()
+            } else {
+                ""
+            };
+            let notice = Some(refusal.notice(texts));
+            let page = ticket_page(&setup, &visit, &report, typed, &Mistakes::default(), notice)?;
+            return Ok(visit.respond(StatusCode::FORBIDDEN, page));
+        }
+    };
     let mut mistakes = Mistakes::default();
     let text = mistakes.text(texts, "comment", &posted.comment, COMMENT_MAX_CHARS, true);
     if !mistakes.is_empty() {
@@ -88,9 +83,8 @@ pub async fn comment(
         return Ok(visit.respond(StatusCode::UNPROCESSABLE_ENTITY, page));
     }
     let path = format!("/api/v1/incidents/{}/comments", report.number);
-    let now_unix = itsm_http::time::unix_seconds(&itsm_http::now())?;
     let added = setup
-        .processes(now_unix)
+        .processes()?
         .post_once(
             &path,
             &json!({"body": text}),
@@ -98,10 +92,8 @@ pub async fn comment(
         )
         .await;
     if settled(added, "add a message")?.is_none() {
-        let refused = Mistakes(vec![crate::form::Mistake {
-            field: "comment",
-            message: texts.comment_refused.to_owned(),
-        }]);
+        let mut refused = Mistakes::default();
+        refused.add("comment", texts.comment_refused);
         let page = ticket_page(&setup, &visit, &report, &posted.comment, &refused, None)?;
         return Ok(visit.respond(StatusCode::SERVICE_UNAVAILABLE, page));
     }
@@ -139,6 +131,7 @@ struct Report {
     key: String,
     incident: Value,
     comments: Vec<Value>,
+    survey: Survey,
 }
 
 impl Report {
@@ -152,32 +145,24 @@ impl Report {
 
     /// The report the address names, if its key is right and the incident process shows it.
     async fn load(setup: &Setup, number: &str, key: &str) -> Result<Self, ApiError> {
-        let missing = || ApiError::NotFound {
-            detail: "no such report".to_owned(),
-        };
-        let well_formed = number.len() <= 20 && number.chars().all(|c| c.is_ascii_alphanumeric());
-        if !well_formed || !setup.keys.ticket_key_valid(number, key) {
-            return Err(missing());
-        }
-        let now_unix = itsm_http::time::unix_seconds(&itsm_http::now())?;
-        let api = setup.processes(now_unix);
         let path = format!("/api/v1/incidents/{number}");
-        let incident = api.call(Method::GET, &path, None).await;
-        if incident.as_ref().is_ok_and(|answer| answer.status == 404) {
-            return Err(missing());
-        }
-        let unavailable = || ApiError::NotConfigured {
-            detail: "the incident process did not show the report".to_owned(),
-        };
-        let incident = settled(incident, "show a report")?.ok_or_else(unavailable)?;
-        let comments = api
+        let incident = followed::open(setup, number, key, &path).await?;
+        let comments = setup
+            .processes()?
             .call(Method::GET, &format!("{path}/comments"), None)
             .await;
-        let comments = settled(comments, "show a report's messages")?.ok_or_else(unavailable)?;
+        let comments = settled(comments, "show a report's messages")?.ok_or_else(|| {
+            ApiError::NotConfigured {
+                detail: "the incident process did not show the report's messages".to_owned(),
+            }
+        })?;
+        let state = incident["state"].as_str().unwrap_or_default();
+        let survey = Survey::of(setup, number, state).await?;
         Ok(Self {
             number: number.to_owned(),
             key: key.to_owned(),
-            incident: incident.body,
+            survey,
+            incident,
             comments: comments.body["items"]
                 .as_array()
                 .cloned()
@@ -231,6 +216,8 @@ fn ticket_page(
                     (comment["body"].as_str().unwrap_or_default())
                 }
             }
+            (report.survey.section(texts, &here, &token))
+            (complain_link(texts, &report.number, &report.key))
             @if report.is_closed() {
                 p.notice #closed { (texts.closed_note) " " a href="/portal/report" { (texts.report_link) } }
             } @else {
@@ -243,23 +230,4 @@ fn ticket_page(
             }
         },
     ))
-}
-
-/// A stored time (RFC 3339, UTC) as people read it: `2027-01-11 09:00 UTC`.
-fn when(stored: &str) -> String {
-    match (stored.get(..10), stored.get(11..16)) {
-        (Some(day), Some(time)) => format!("{day} {time} UTC"),
-        _ => stored.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_read_as_day_and_minute() {
-        assert_eq!(when("2027-01-11T09:00:00.000Z"), "2027-01-11 09:00 UTC");
-        assert_eq!(when("soon"), "soon");
-    }
 }

@@ -2,6 +2,7 @@
 //! hotline for a caller [004-1 §3.1], or a customer contact for itself through the product
 //! [004-9 Art. 9]. Its clocks start at once (see `GET …/{id}/sla`).
 
+use super::named::named_record;
 use super::{CREATE, refresh_clocks, respond, scopes_for};
 use crate::store::{Complaint, insert_complaint};
 use crate::wire::{ComplaintView, NewComplaintRequest};
@@ -9,7 +10,7 @@ use axum::extract::{Extension, State};
 use axum::response::Response;
 use http::StatusCode;
 use itsm_domain::RecordKind;
-use itsm_domain::access::{Process, Role, Scope, holds_role, names};
+use itsm_domain::access::{Role, Scope, holds_role};
 use itsm_domain::complaint::ComplaintKind;
 use itsm_domain::incident::Channel;
 use itsm_http::audit::{Change, record};
@@ -18,47 +19,12 @@ use itsm_http::references::{ensure_customer_exists, ensure_service_open};
 use itsm_http::{ApiError, ApiJson, Principal, Services};
 use itsm_store::{Sql, in_transaction};
 
-/// A kind of record a complaint may be about: who may read it, in which process, and how to
-/// read its customer, service, security mark and parties.
-struct Readable {
-    kind: RecordKind,
-    authority: &'static str,
-    process: Process,
-    sql: &'static str,
-}
-
-const ABOUT: &[Readable] = &[
-    Readable {
-        kind: RecordKind::Incident,
-        authority: names::INCIDENT_READ,
-        process: Process::Incident,
-        sql: "SELECT customer, service, security, created_by AS party, caller AS other_party
-              FROM incident WHERE incident_id = ?",
-    },
-    Readable {
-        kind: RecordKind::Request,
-        authority: names::REQUEST_READ,
-        process: Process::ServiceRequest,
-        sql: "SELECT customer, service_code AS service, 0 AS security, requested_by AS party,
-                     requested_for AS other_party
-              FROM service_request WHERE request_id = ?",
-    },
-    Readable {
-        kind: RecordKind::Problem,
-        authority: names::PROBLEM_READ,
-        process: Process::Problem,
-        sql: "SELECT customer, service_code AS service, 0 AS security, NULL AS party,
-                     NULL AS other_party
-              FROM problem WHERE problem_id = ?",
-    },
-    Readable {
-        kind: RecordKind::Agreement,
-        authority: names::SLA_READ,
-        process: Process::ServiceLevel,
-        sql: "SELECT NULL AS customer, NULL AS service, 0 AS security, NULL AS party,
-                     NULL AS other_party
-              FROM service_agreement WHERE agreement_id = ?",
-    },
+/// What a complaint may be about: work done for the customer, and the agreement itself.
+const ABOUT: [RecordKind; 4] = [
+    RecordKind::Incident,
+    RecordKind::Request,
+    RecordKind::Problem,
+    RecordKind::Agreement,
 ];
 
 pub async fn create_complaint(
@@ -79,7 +45,11 @@ pub async fn create_complaint(
         }
         let complainant = complainant(db, &principal, &request, customer.as_deref(), &now).await?;
         let about = match &request.about {
-            Some(text) => Some(about(db, &principal, text).await?),
+            Some(text) => Some(
+                named_record(db, &principal, "about", text, &ABOUT)
+                    .await?
+                    .number,
+            ),
             None => None,
         };
         let mut complaint = Complaint {
@@ -148,55 +118,4 @@ async fn complainant(
         ));
     }
     Ok(name.to_owned())
-}
-
-/// The record a complaint is about, as its number: one that exists and that the caller may
-/// read (by its process's read authority for its customer and service, or as its reporter,
-/// caller, orderer or recipient; a security incident only by the security team and its
-/// parties). Anything else reads as not there, so nothing is learnt by trying.
-async fn about(db: &impl Sql, principal: &Principal, text: &str) -> Result<String, ApiError> {
-    let prefixed = |kind: RecordKind| {
-        text.get(..kind.prefix().len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(kind.prefix()))
-    };
-    let Some(readable) = ABOUT.iter().find(|r| prefixed(r.kind)) else {
-        return Err(ApiError::invalid_field(
-            "about",
-            "must be a record number such as INC0000042, REQ0000007, PRB0000003 or SLA0000001",
-        ));
-    };
-    let id = readable
-        .kind
-        .parse_ref(text)
-        .map_err(|m| ApiError::invalid_field("about", m))?;
-    let number = readable.kind.number_text(id);
-    let rows = db.query(readable.sql, &[id.into()]).await?;
-    let readable_here = match rows.first() {
-        None => false,
-        Some(row) => {
-            let customer: Option<String> = row.get("customer")?;
-            let service: Option<String> = row.get("service")?;
-            let security: bool = row.get("security")?;
-            let me = Some(principal.user.clone());
-            let party = principal.user_id.is_some()
-                && (row.get::<Option<String>>("party")? == me
-                    || row.get::<Option<String>>("other_party")? == me);
-            let mut scopes = vec![Scope::process(readable.process)];
-            scopes.extend(customer.as_deref().map(Scope::customer));
-            scopes.extend(service.as_deref().map(Scope::service));
-            let reads = if security {
-                principal.may(names::INCIDENT_SECURITY, &[])
-            } else {
-                principal.may(readable.authority, &scopes)
-            };
-            party || reads
-        }
-    };
-    if !readable_here {
-        return Err(ApiError::invalid_field(
-            "about",
-            format!("there is no {number} you may name"),
-        ));
-    }
-    Ok(number)
 }

@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod lifecycle;
+pub mod named;
 pub mod read;
 pub mod sla;
 

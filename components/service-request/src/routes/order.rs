@@ -162,6 +162,10 @@ fn new_record(
         customer,
         requested_by: principal.user.clone(),
         requested_for,
+        contact_details: order
+            .contact_details
+            .as_ref()
+            .map(|c| c.as_str().to_owned()),
         priority: order.priority.unwrap_or(Priority::Moderate),
         answers,
         approval_rule,

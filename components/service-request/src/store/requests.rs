@@ -25,6 +25,8 @@ pub struct ServiceRequest {
     pub customer: Option<String>,
     pub requested_by: String,
     pub requested_for: String,
+    /// How to reach the orderer when not through the product (a name and e-mail address).
+    pub contact_details: Option<String>,
     pub priority: Priority,
     /// The checked answers to the item's request form, by field key.
     pub answers: Answers,
@@ -55,8 +57,8 @@ pub struct ServiceRequest {
 }
 
 const COLUMNS: &str = "request_id, catalogue_version, item_code, item_name, service_code, customer, requested_by,
-    requested_for, priority, answers, approval_rule, state, assignment_group, assignee, fulfilment_notes, cancel_reason,
-    reassignment_count, reopen_count, version, created_at, updated_at, approved_at, fulfilled_at, closed_at, closure, auto_close_at";
+    requested_for, contact_details, priority, answers, approval_rule, state, assignment_group, assignee, fulfilment_notes,
+    cancel_reason, reassignment_count, reopen_count, version, created_at, updated_at, approved_at, fulfilled_at, closed_at, closure, auto_close_at";
 
 impl ServiceRequest {
     fn from_row(row: Row<'_>) -> Result<Self, StoreError> {
@@ -69,6 +71,7 @@ impl ServiceRequest {
             customer: row.get("customer")?,
             requested_by: row.get("requested_by")?,
             requested_for: row.get("requested_for")?,
+            contact_details: row.get("contact_details")?,
             priority: row.parsed("priority", Priority::parse)?,
             answers: row.json("answers")?,
             approval_rule: row.parsed_opt("approval_rule", ApprovalRule::parse)?,
@@ -100,9 +103,9 @@ impl ServiceRequest {
 pub async fn insert_request(db: &impl Sql, r: &ServiceRequest) -> Result<i64, StoreError> {
     db.execute(
         "INSERT INTO service_request (catalogue_version, item_code, item_name, service_code, customer, requested_by,
-            requested_for, priority, answers, approval_rule, state, assignment_group, assignee, created_at, updated_at,
-            approved_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            requested_for, contact_details, priority, answers, approval_rule, state, assignment_group, assignee,
+            created_at, updated_at, approved_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         &[
             r.catalogue_version.into(),
             r.item.as_str().into(),
@@ -111,6 +114,7 @@ pub async fn insert_request(db: &impl Sql, r: &ServiceRequest) -> Result<i64, St
             r.customer.as_deref().into(),
             r.requested_by.as_str().into(),
             r.requested_for.as_str().into(),
+            r.contact_details.as_deref().into(),
             r.priority.as_str().into(),
             to_json(&r.answers)?.into(),
             r.approval_rule.map(|rule| rule.as_str()).into(),
@@ -358,6 +362,7 @@ pub(crate) mod tests {
             customer: None,
             requested_by: by.to_owned(),
             requested_for: by.to_owned(),
+            contact_details: None,
             priority: Priority::Moderate,
             answers: Answers::new(),
             approval_rule: Some(ApprovalRule::Any),

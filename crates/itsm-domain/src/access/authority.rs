@@ -603,6 +603,38 @@ pub static AUTHORITIES: &[AuthorityDef] = &[
         ],
     },
     AuthorityDef {
+        name: names::SATISFACTION_READ,
+        process: Process::BusinessRelationship,
+        description: "Read customers' satisfaction ratings and their summary; a customer contact only its own organisation's.",
+        source: "[002 §4.3.3, §7.1, §7.3] satisfaction results in reports; [001 §5.1.1] Sales collects satisfaction (holders inferred)",
+        holders: &[
+            Role::ProcessOwner,
+            Role::ProcessManager,
+            Role::ServiceDesk,
+            Role::Slm,
+            Role::Sales,
+            Role::SmManager,
+            Role::ServiceDeptManager,
+            Role::ManagementRep,
+            Role::InternalAuditor,
+            Role::ExternalAuditor,
+            Role::Customer,
+        ],
+    },
+    AuthorityDef {
+        name: names::SATISFACTION_RECORD,
+        process: Process::BusinessRelationship,
+        description: "Rate handled work (an incident, request or complaint): a customer contact for its own organisation, the hotline for a caller.",
+        source: "[004-1 §3.1] the hotline's user satisfaction survey; [002 §4.3.1] satisfaction surveys as a feedback channel",
+        holders: &[
+            Role::ServiceDesk,
+            Role::Slm,
+            Role::Sales,
+            Role::ServiceDeptManager,
+            Role::Customer,
+        ],
+    },
+    AuthorityDef {
         name: names::WEBHOOK_MANAGE,
         process: Process::ManagementSystem,
         description: "Set up outbound webhooks (which events go to which receiver), rotate their secrets, send test and repeat deliveries. Deliveries carry records out of the product, so only administrators.",
@@ -685,6 +717,8 @@ pub mod names {
     pub const COMPLAINT_READ: &str = "complaint.read";
     pub const COMPLAINT_CREATE: &str = "complaint.create";
     pub const COMPLAINT_HANDLE: &str = "complaint.handle";
+    pub const SATISFACTION_READ: &str = "satisfaction.read";
+    pub const SATISFACTION_RECORD: &str = "satisfaction.record";
     pub const WEBHOOK_MANAGE: &str = "webhook.manage";
     pub const WEBHOOK_READ: &str = "webhook.read";
 
@@ -751,6 +785,8 @@ pub mod names {
         COMPLAINT_READ,
         COMPLAINT_CREATE,
         COMPLAINT_HANDLE,
+        SATISFACTION_READ,
+        SATISFACTION_RECORD,
         WEBHOOK_MANAGE,
         WEBHOOK_READ,
     ];
