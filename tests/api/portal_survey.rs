@@ -3,11 +3,9 @@
 //! remark kept, one rating however often it is sent, and the thanks in its place afterwards.
 
 use crate::portal::{Browser, GOOD, form_token, portal_account, report};
+use crate::satisfaction::resolve_incident;
 use itsm_api_tests::{TestApp, json_with};
 use serde_json::json;
-
-const RESOLVE: &str =
-    r#"{"resolution_code": "solved_permanently", "resolution_notes": "Replaced the fuser"}"#;
 
 #[tokio::test]
 async fn a_handled_report_asks_how_it_went_and_takes_one_answer() {
@@ -36,13 +34,7 @@ async fn a_handled_report_asks_how_it_went_and_takes_one_answer() {
         (303, Some(address.as_str()))
     );
 
-    for (action, body) in [
-        ("start", json!({})),
-        ("resolve", serde_json::from_str(RESOLVE).expect("JSON")),
-    ] {
-        let path = format!("/api/v1/incidents/{number}/{action}");
-        json_with(app.post_as(&desk, &path, &body).await, 200).await;
-    }
+    resolve_incident(&app, &desk, &number).await;
 
     // Resolved: the page asks, in the visitor's language, the best answer first.
     let page = browser.get(&app, &address).await;
@@ -146,14 +138,27 @@ async fn a_handled_report_asks_how_it_went_and_takes_one_answer() {
     .await;
     assert_eq!(still["by_score"], json!([0, 0, 0, 1, 0]));
 
-    // A wrong key is no record at all.
-    let wrong = format!("/portal/tickets/{number}/{}/satisfaction", "A".repeat(22));
-    let refused = browser
-        .post(
-            &app,
-            &wrong,
-            &[("form_token", token.as_str()), ("score", "1")],
-        )
+    // A made-up key, or another report's real key, is no record at all.
+    let other = report(&mut browser, &app, &GOOD).await;
+    let other_key = other
+        .location
+        .as_deref()
+        .and_then(|a| a.rsplit('/').next())
+        .expect("the other report's key")
+        .to_owned();
+    for key in ["A".repeat(22), other_key] {
+        let wrong = format!("/portal/tickets/{number}/{key}/satisfaction");
+        let refused = browser
+            .post(
+                &app,
+                &wrong,
+                &[("form_token", token.as_str()), ("score", "1")],
+            )
+            .await;
+        assert_eq!(refused.status, 404);
+    }
+    let summary = app
+        .get_as(&desk, "/api/v1/satisfaction-responses/summary")
         .await;
-    assert_eq!(refused.status, 404);
+    assert_eq!(json_with(summary, 200).await["responses"], 1);
 }

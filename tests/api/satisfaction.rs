@@ -16,15 +16,18 @@ async fn incident_of(app: &TestApp, desk: &str, customer: &str, resolve: bool) -
     let created = json_with(app.post_as(desk, "/api/v1/incidents", &body).await, 201).await;
     let number = created["number"].as_str().expect("number").to_owned();
     if resolve {
-        for (action, body) in [
-            ("start", json!({})),
-            ("resolve", serde_json::from_str(RESOLVE).expect("JSON")),
-        ] {
-            let path = format!("/api/v1/incidents/{number}/{action}");
-            json_with(app.post_as(desk, &path, &body).await, 200).await;
-        }
+        resolve_incident(app, desk, &number).await;
     }
     number
+}
+
+/// Starts and resolves incident `number` as `token`.
+pub(crate) async fn resolve_incident(app: &TestApp, token: &str, number: &str) {
+    let resolve: Value = serde_json::from_str(RESOLVE).expect("JSON");
+    for (action, body) in [("start", json!({})), ("resolve", resolve)] {
+        let path = format!("/api/v1/incidents/{number}/{action}");
+        json_with(app.post_as(token, &path, &body).await, 200).await;
+    }
 }
 
 async fn read(app: &TestApp, token: &str, path: &str) -> Value {
@@ -175,6 +178,11 @@ async fn handled_work_is_rated_once_by_those_it_was_done_for_and_summarised_for_
     let acme = read(&app, &cy, &format!("{ratings}/summary")).await;
     assert_eq!(acme["responses"], 1);
     assert_eq!(acme["average"], 4.0);
+    // A colleague at acme reads the organisation's ratings too.
+    let cyd = app
+        .user_with("cyd", &[("customer", Some("customer:acme"))])
+        .await;
+    assert_eq!(abouts(&read(&app, &cyd, ratings).await), [ours.as_str()]);
     let low = read(&app, &desk, &format!("{ratings}?score=2&kind=incident")).await;
     assert_eq!(abouts(&low), [theirs.as_str()]);
     let empty = read(&app, &desk, &format!("{ratings}/summary?kind=request")).await;
@@ -182,10 +190,19 @@ async fn handled_work_is_rated_once_by_those_it_was_done_for_and_summarised_for_
         (empty["responses"].clone(), empty["average"].clone()),
         (json!(0), Value::Null)
     );
-    for bad in ["score=9", "kind=problem", "from=yesterday", "about=XYZ1"] {
+    for (bad, message) in [
+        ("score=9", "from 1"),
+        ("kind=problem", "incident"),
+        ("from=yesterday", "RFC 3339"),
+        ("about=42", "incident, request or complaint number"),
+        ("about=PRB0000001", "incident, request or complaint number"),
+    ] {
         let refused = problem(app.get_as(&desk, &format!("{ratings}?{bad}")).await, 400).await;
         let field = bad.split('=').next().expect("name");
-        assert!(refused.to_string().contains(field), "{bad}: {refused}");
+        let error = &refused["errors"][0];
+        assert_eq!(error["field"], field, "{bad}: {refused}");
+        let said = error["message"].as_str().expect("message");
+        assert!(said.contains(message), "{bad}: {refused}");
     }
 
     // Each rating is in the audit trail.
@@ -196,4 +213,86 @@ async fn handled_work_is_rated_once_by_those_it_was_done_for_and_summarised_for_
     )
     .await;
     assert_eq!(trail["items"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn complaints_are_rated_once_resolved_and_a_security_incidents_rating_stays_with_its_readers()
+{
+    let app = TestApp::spawn().await;
+    app.customer("acme").await;
+    let desk = app.user_with("desk", &[("service_desk", None)]).await;
+    let security = app.user_with("sec", &[("security_manager", None)]).await;
+    let cy = app
+        .user_with("cy", &[("customer", Some("customer:acme"))])
+        .await;
+    let ratings = "/api/v1/satisfaction-responses";
+
+    // A complaint cy brought, answered with its result by the desk, is cy's to rate.
+    let complaint = json!({"subject": "Slow answers", "content": "Three days for a reply."});
+    let brought = json_with(
+        app.post_as(&cy, "/api/v1/complaints", &complaint).await,
+        201,
+    )
+    .await;
+    let number = brought["number"].as_str().expect("number").to_owned();
+    let early = app
+        .post_as(&cy, ratings, &json!({"about": number, "score": 3}))
+        .await;
+    problem(early, 409).await;
+    let result = json!({"result": "We answer within a day now.", "finding": "upheld"});
+    let resolve = format!("/api/v1/complaints/{number}/resolve");
+    json_with(app.post_as(&desk, &resolve, &result).await, 200).await;
+    let rated = app
+        .post_as(&cy, ratings, &json!({"about": number, "score": 3}))
+        .await;
+    assert_eq!(json_with(rated, 201).await["restricted"], false);
+    let complaints = read(&app, &desk, &format!("{ratings}?kind=complaint")).await;
+    assert_eq!(abouts(&complaints), [number.as_str()]);
+    let incidents = read(&app, &desk, &format!("{ratings}/summary?kind=incident")).await;
+    assert_eq!(incidents["responses"], 0);
+
+    // cy called in a security incident (recorded by rita); its rating is read by readers of
+    // ratings who are of the security team and by cy, who gave it, not by other readers, the
+    // desk or cy's colleagues, however they filter.
+    let mut body = incident("Phishing mail opened");
+    body["customer"] = json!("acme");
+    body["caller"] = json!("cy");
+    body["security"] = json!(true);
+    let rita = app.user_with("rita", &[("practitioner", None)]).await;
+    let created = json_with(app.post_as(&rita, "/api/v1/incidents", &body).await, 201).await;
+    let secret = created["number"].as_str().expect("number").to_owned();
+    resolve_incident(&app, &security, &secret).await;
+    let given = app
+        .post_as(
+            &cy,
+            ratings,
+            &json!({"about": secret, "score": 5, "comment": "Handled fast"}),
+        )
+        .await;
+    let given = json_with(given, 201).await;
+    assert_eq!(given["restricted"], true);
+    let colleague = app
+        .user_with("cyd", &[("customer", Some("customer:acme"))])
+        .await;
+    // Readers of ratings who are also of the security team, that is.
+    let head = app
+        .user_with("head", &[("sm_manager", None), ("security_manager", None)])
+        .await;
+    let manager = app.user_with("manager", &[("sm_manager", None)]).await;
+    for (reader, sees_it) in [
+        (&head, true),
+        (&manager, false),
+        (&cy, true),
+        (&desk, false),
+        (&colleague, false),
+    ] {
+        let listed = read(&app, reader, &format!("{ratings}?about={secret}")).await;
+        assert_eq!(abouts(&listed).len(), usize::from(sees_it), "{listed}");
+        let summary = read(&app, reader, &format!("{ratings}/summary?kind=incident")).await;
+        assert_eq!(summary["responses"], u64::from(sees_it), "{summary}");
+        let one = app
+            .get_as(reader, &format!("{ratings}/{}", given["id"]))
+            .await;
+        assert_eq!(one.status().is_success(), sees_it);
+    }
 }

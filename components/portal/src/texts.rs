@@ -124,6 +124,7 @@ pub struct Texts {
     pub rate_title: &'static str,
     pub rated_thanks: &'static str,
     pub rating_refused: &'static str,
+    pub rating_not_taken: &'static str,
     pub back_to_record: &'static str,
     pub states: &'static [(&'static str, &'static str)],
     pub not_found_title: &'static str,
@@ -309,6 +310,7 @@ pub static EN: Texts = Texts {
     rate_title: "Rate",
     rated_thanks: "Thank you for your rating:",
     rating_refused: "Your rating could not be recorded just now. Try again later.",
+    rating_not_taken: "This can no longer be rated here.",
     back_to_record: "Back to the record",
     states: &[
         ("new", "Received"),
@@ -453,6 +455,7 @@ pub static ZH: Texts = Texts {
     rate_title: "评价",
     rated_thanks: "感谢您的评价：",
     rating_refused: "暂时无法记录您的评价，请稍后再试。",
+    rating_not_taken: "此事已无法在此评价。",
     back_to_record: "返回记录",
     states: &[
         ("new", "已收到"),

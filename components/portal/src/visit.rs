@@ -200,6 +200,12 @@ impl Setup {
         Ok(self.keys.check_form_token(token, &visit.session, now_unix))
     }
 
+    /// Whether `key` is the one this portal gave record `number`'s page.
+    pub fn holds_key(&self, number: &str, key: &str) -> bool {
+        let well_formed = number.len() <= 20 && number.chars().all(|c| c.is_ascii_alphanumeric());
+        well_formed && self.keys.ticket_key_valid(number, key)
+    }
+
     /// The guards every posted form passes, in order: the site that sent it, its token, the
     /// honeypot. The form's id (the Idempotency-Key of what it records), or why not.
     pub fn admit(

@@ -6,6 +6,7 @@
 //! (`satisfaction/`). This file is the route table; the complaints' handlers are in `routes/`,
 //! SQL in `store.rs`, wire shapes in `wire.rs`, the OpenAPI part in `openapi.rs`.
 
+mod named;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod openapi;
 mod routes;

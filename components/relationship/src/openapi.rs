@@ -80,7 +80,7 @@ fn describe_ratings(doc: &mut ApiDoc) {
     rating_filters(doc.get("/api/v1/satisfaction-responses", "listSatisfactionResponses", "List satisfaction ratings, newest first")
         .tag(RATINGS)
         .authority(names::SATISFACTION_READ)
-        .describe("Holders of `satisfaction.read` see every one; a grant scoped to customers or services sees theirs; everyone sees what they recorded."))
+        .describe("Holders of `satisfaction.read` see every one; a grant scoped to customers or services sees theirs; everyone sees what they recorded. Ratings of security incidents (`restricted`) only to readers who also hold `incident.security`, and to whoever recorded them."))
         .page_of::<Rating>("A page of ratings.")
         .add();
     rating_filters(doc.get("/api/v1/satisfaction-responses/summary", "summariseSatisfaction", "The satisfaction score")

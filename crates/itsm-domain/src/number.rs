@@ -86,6 +86,16 @@ impl RecordKind {
             )
         })
     }
+
+    /// The kind among `kinds` whose prefix `number` starts with (in any case), such as
+    /// Incident for "INC0000042"; `None` for a bare id or another kind's number.
+    pub fn of_number(number: &str, kinds: &[Self]) -> Option<Self> {
+        kinds.iter().copied().find(|kind| {
+            number
+                .get(..kind.prefix().len())
+                .is_some_and(|given| given.eq_ignore_ascii_case(kind.prefix()))
+        })
+    }
 }
 
 /// A record's number, such as INC0000042.
@@ -146,6 +156,15 @@ mod tests {
 
     #[test]
     fn each_kind_has_its_own_prefix() {
+        assert_eq!(
+            RecordKind::of_number("req7", &[Incident, Request]),
+            Some(Request)
+        );
+        assert_eq!(RecordKind::of_number("42", &[Incident, Request]), None);
+        assert_eq!(
+            RecordKind::of_number("PRB0000001", &[Incident, Request]),
+            None
+        );
         assert_eq!(Request.number_text(42), "REQ0000042");
         assert_eq!(Problem.number_text(7), "PRB0000007");
         assert_eq!(Request.parse_ref("req42"), Ok(42));

@@ -19,6 +19,8 @@ pub struct Score(u8);
 impl Score {
     pub const LOWEST: u8 = 1;
     pub const HIGHEST: u8 = 5;
+    /// The lowest score that counts as satisfied.
+    pub const SATISFIED_FROM: u8 = 4;
 
     pub const fn get(self) -> u8 {
         self.0
@@ -26,7 +28,7 @@ impl Score {
 
     /// 4 and 5: the share of these is the usual satisfaction rate ("CSAT").
     pub const fn is_satisfied(self) -> bool {
-        self.0 >= 4
+        self.0 >= Self::SATISFIED_FROM
     }
 }
 
@@ -125,7 +127,9 @@ impl SatisfactionSummary {
     pub fn from_counts(by_score: [u64; 5]) -> Self {
         let responses: u64 = by_score.iter().sum();
         let weighted: u64 = by_score.iter().zip(1u64..).map(|(n, s)| n * s).sum();
-        let satisfied = by_score[3] + by_score[4];
+        let satisfied: u64 = by_score[usize::from(Score::SATISFIED_FROM - 1)..]
+            .iter()
+            .sum();
         let ratio = |part: u64, scale: f64, places: f64| {
             (responses > 0).then(|| {
                 let factor = 10f64.powf(places);

@@ -79,8 +79,11 @@ pub async fn submit(
             return Ok(visit.respond(StatusCode::OK, super::report::thanks(&visit)));
         }
         Err(refusal) => {
+            // Blank but for the record it is about, which came with the page's own link.
             let blank = ComplaintForm {
                 kind: "complaint".to_owned(),
+                about: posted.about.clone(),
+                key: posted.key.clone(),
                 ..ComplaintForm::default()
             };
             let typed = if refusal.keeps_typed() {
@@ -152,9 +155,7 @@ fn about(setup: &Setup, form: &ComplaintForm) -> Result<Option<String>, ApiError
     if form.about.is_empty() && form.key.is_empty() {
         return Ok(None);
     }
-    let well_formed =
-        form.about.len() <= 20 && form.about.chars().all(|c| c.is_ascii_alphanumeric());
-    if well_formed && setup.keys.ticket_key_valid(&form.about, &form.key) {
+    if setup.holds_key(&form.about, &form.key) {
         return Ok(Some(form.about.clone()));
     }
     Err(ApiError::NotFound {

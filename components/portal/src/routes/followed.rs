@@ -19,8 +19,7 @@ pub async fn open(setup: &Setup, number: &str, key: &str, path: &str) -> Result<
     let missing = || ApiError::NotFound {
         detail: "no such record".to_owned(),
     };
-    let well_formed = number.len() <= 20 && number.chars().all(|c| c.is_ascii_alphanumeric());
-    if !well_formed || !setup.keys.ticket_key_valid(number, key) {
+    if !setup.holds_key(number, key) {
         return Err(missing());
     }
     let answer = setup.processes()?.call(Method::GET, path, None).await;

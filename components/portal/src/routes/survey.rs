@@ -92,9 +92,7 @@ impl Survey {
 
 /// The kind of a record the portal asks about, by its number's prefix.
 fn rated_kind(number: &str) -> Option<RecordKind> {
-    RATED_KINDS
-        .into_iter()
-        .find(|kind| kind.parse_ref(number).is_ok())
+    RecordKind::of_number(number, &RATED_KINDS)
 }
 
 /// Where the record's process shows it.
@@ -175,6 +173,38 @@ pub async fn rate(
             return page(StatusCode::FORBIDDEN, typed, &Mistakes::default(), notice);
         }
     };
+    let (score, remarks) = match check(texts, &posted) {
+        Ok(checked) => checked,
+        Err(mistakes) => return page(StatusCode::UNPROCESSABLE_ENTITY, &posted, &mistakes, None),
+    };
+    let mut rating = json!({"about": number, "score": score.get(), "channel": "web"});
+    if !remarks.is_empty() {
+        rating["comment"] = json!(remarks);
+    }
+    let answer = setup
+        .processes()?
+        .post_once(RATINGS, &rating, &format!("portal-rating-{form_id}"))
+        .await;
+    // Rated already (another tab, a second visitor with the link): the page shows that rating.
+    if answer.as_ref().is_ok_and(|a| a.status == 409) {
+        return Ok(Redirect::to(&back).into_response());
+    }
+    // No longer the visitor's to rate (the desk moved the record to another organisation, say).
+    if answer.as_ref().is_ok_and(|a| matches!(a.status, 403 | 422)) {
+        let mut refused = Mistakes::default();
+        refused.add("score", texts.rating_not_taken);
+        return page(StatusCode::CONFLICT, &posted, &refused, None);
+    }
+    if settled(answer, "record a rating")?.is_none() {
+        let mut refused = Mistakes::default();
+        refused.add("score", texts.rating_refused);
+        return page(StatusCode::SERVICE_UNAVAILABLE, &posted, &refused, None);
+    }
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// The answer checked: a score from 1 to 5 and the remark (empty when none), or the mistakes.
+fn check(texts: &Texts, posted: &RatingForm) -> Result<(Score, String), Mistakes> {
     let mut mistakes = Mistakes::default();
     let score = posted
         .score
@@ -191,27 +221,10 @@ pub async fn rate(
         DESCRIPTION_MAX_CHARS,
         false,
     );
-    let Some(score) = score.filter(|_| mistakes.is_empty()) else {
-        return page(StatusCode::UNPROCESSABLE_ENTITY, &posted, &mistakes, None);
-    };
-    let mut rating = json!({"about": number, "score": score.get(), "channel": "web"});
-    if !remarks.is_empty() {
-        rating["comment"] = json!(remarks);
+    match score {
+        Some(score) if mistakes.is_empty() => Ok((score, remarks)),
+        _ => Err(mistakes),
     }
-    let answer = setup
-        .processes()?
-        .post_once(RATINGS, &rating, &format!("portal-rating-{form_id}"))
-        .await;
-    // Rated already (another tab, a second visitor with the link): the page shows that rating.
-    if answer.as_ref().is_ok_and(|a| a.status == 409) {
-        return Ok(Redirect::to(&back).into_response());
-    }
-    if settled(answer, "record a rating")?.is_none() {
-        let mut refused = Mistakes::default();
-        refused.add("score", texts.rating_refused);
-        return page(StatusCode::SERVICE_UNAVAILABLE, &posted, &refused, None);
-    }
-    Ok(Redirect::to(&back).into_response())
 }
 
 /// The survey on a page of its own, when an answer comes back to be corrected or sent again.

@@ -2,8 +2,8 @@
 //! hotline for a caller [004-1 §3.1], or a customer contact for itself through the product
 //! [004-9 Art. 9]. Its clocks start at once (see `GET …/{id}/sla`).
 
-use super::named::named_record;
 use super::{CREATE, refresh_clocks, respond, scopes_for};
+use crate::named::named_record;
 use crate::store::{Complaint, insert_complaint};
 use crate::wire::{ComplaintView, NewComplaintRequest};
 use axum::extract::{Extension, State};

@@ -3,7 +3,6 @@
 
 pub mod create;
 pub mod lifecycle;
-pub mod named;
 pub mod read;
 pub mod sla;
 
@@ -26,7 +25,8 @@ pub use itsm_domain::access::names::{
     COMPLAINT_CREATE as CREATE, COMPLAINT_HANDLE as HANDLE, COMPLAINT_READ as READ,
 };
 
-/// The scopes a complaint lies in, for scoped grants: the process, its customer and service.
+/// The scopes a complaint or a satisfaction rating lies in, for scoped grants: the process,
+/// its customer and service.
 pub fn scopes_for(customer: Option<&str>, service: Option<&str>) -> Vec<Scope> {
     let mut scopes = vec![Scope::process(Process::BusinessRelationship)];
     scopes.extend(customer.map(Scope::customer));

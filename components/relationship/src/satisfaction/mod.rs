@@ -6,17 +6,18 @@
 pub mod store;
 pub mod wire;
 
-use crate::routes::named::named_record;
+use crate::named::{Named, named_record};
 use crate::routes::scopes_for;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
-use itsm_domain::Code;
 use itsm_domain::access::Visibility;
+use itsm_domain::access::names::INCIDENT_SECURITY;
 use itsm_domain::incident::Channel;
 use itsm_domain::satisfaction::{RATED_KINDS, RatedKind, SatisfactionSummary, Score, handled};
+use itsm_domain::{Code, RecordKind};
 use itsm_http::audit::{Change, record};
 use itsm_http::reach::Reach;
 use itsm_http::time::parse_instant;
@@ -43,26 +44,8 @@ pub async fn create(
             RECORD,
             &scopes_for(named.customer.as_deref(), named.service.as_deref()),
         )?;
-        if !handled(named.kind, &named.state) {
-            return Err(ApiError::Conflict {
-                detail: format!(
-                    "{} is {}: it can be rated once it has been handled (resolved, fulfilled or given its result)",
-                    named.number, named.state
-                ),
-            });
-        }
-        let mut rating = Rating {
-            id: 0,
-            about: named.number.clone(),
-            score: request.score,
-            comment: request.comment.as_ref().map(|c| c.as_str().to_owned()),
-            channel: request.channel.unwrap_or(Channel::Web),
-            contact_details: request.contact_details.as_ref().map(|c| c.as_str().to_owned()),
-            customer: named.customer,
-            service: named.service,
-            created_by: principal.user.clone(),
-            created_at: now.clone(),
-        };
+        require_handled(&named)?;
+        let mut rating = Rating::given(&request, &named, &principal.user, &now);
         let Some(id) = insert_rating(db, &rating).await? else {
             return Err(ApiError::Conflict {
                 detail: format!("{} has been rated already", named.number),
@@ -72,9 +55,49 @@ pub async fn create(
         let change = Change::created("satisfaction_response", id, &rating);
         record(db, &principal, &change, &now).await?;
         let location = format!("{PATH}/{id}");
-        Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(rating)).into_response())
+        Ok((
+            StatusCode::CREATED,
+            [(header::LOCATION, location)],
+            Json(rating),
+        )
+            .into_response())
     })
     .await
+}
+
+/// Only handled work is rated: 409 while it is still under way.
+fn require_handled(named: &Named) -> Result<(), ApiError> {
+    if handled(named.kind, &named.state) {
+        return Ok(());
+    }
+    Err(ApiError::Conflict {
+        detail: format!(
+            "{} is {}: it can be rated once it has been handled (resolved, fulfilled or given its result)",
+            named.number, named.state
+        ),
+    })
+}
+
+impl Rating {
+    /// The rating `request` gives `named`, as `user` records it `now`, before it is stored.
+    fn given(request: &NewRatingRequest, named: &Named, user: &str, now: &str) -> Self {
+        Self {
+            id: 0,
+            about: named.number.clone(),
+            score: request.score,
+            comment: request.comment.as_ref().map(|c| c.as_str().to_owned()),
+            channel: request.channel.unwrap_or(Channel::Web),
+            contact_details: request
+                .contact_details
+                .as_ref()
+                .map(|c| c.as_str().to_owned()),
+            customer: named.customer.clone(),
+            service: named.service.clone(),
+            restricted: named.security,
+            created_by: user.to_owned(),
+            created_at: now.to_owned(),
+        }
+    }
 }
 
 /// `GET /api/v1/satisfaction-responses/{id}`: one rating, to whoever recorded it or may read
@@ -90,7 +113,9 @@ pub async fn get_rating(
         .await?
         .ok_or_else(missing)?;
     if rating.created_by != principal.user {
-        if principal.visibility(READ) == Visibility::Nothing {
+        if principal.visibility(READ) == Visibility::Nothing
+            || (rating.restricted && !reads_security(&principal))
+        {
             return Err(missing());
         }
         let scopes = scopes_for(rating.customer.as_deref(), rating.service.as_deref());
@@ -138,9 +163,8 @@ fn filter_of(principal: &Principal, query: &QueryParams) -> Result<RatingFilter,
             .and_then(Score::try_from)
     };
     let number = |text: &str| {
-        RATED_KINDS
-            .iter()
-            .find_map(|kind| kind.parse_ref(text).ok().map(|id| kind.number_text(id)))
+        RecordKind::of_number(text, &RATED_KINDS)
+            .and_then(|kind| kind.parse_ref(text).ok().map(|id| kind.number_text(id)))
             .ok_or_else(|| "must be an incident, request or complaint number".to_owned())
     };
     Ok(RatingFilter {
@@ -152,8 +176,15 @@ fn filter_of(principal: &Principal, query: &QueryParams) -> Result<RatingFilter,
         from: query.parsed("from", parse_instant)?,
         to: query.parsed("to", parse_instant)?,
         visible_in: reach(principal)?,
+        hide_restricted: !reads_security(principal),
         reader: principal.user.clone(),
     })
+}
+
+/// Whether the caller reads ratings of security incidents (besides those they gave): readers
+/// of ratings who are of the security team, who read the incidents themselves.
+fn reads_security(principal: &Principal) -> bool {
+    principal.may(INCIDENT_SECURITY, &[])
 }
 
 /// Whose ratings the caller reads besides those they recorded: everyone's, some customers'

@@ -22,13 +22,15 @@ pub struct Rating {
     /// The rated record's customer and service, as it named them.
     pub customer: Option<String>,
     pub service: Option<String>,
+    /// About a security incident: read only by the security team and whoever recorded it.
+    pub restricted: bool,
     /// Who recorded it (a user name).
     pub created_by: String,
     pub created_at: String,
 }
 
 const COLUMNS: &str = "response_id, about, score, comment, channel, contact_details, customer,
-    service, created_by, created_at";
+    service, restricted, created_by, created_at";
 
 impl Rating {
     fn from_row(row: &Row<'_>) -> Result<Self, StoreError> {
@@ -45,6 +47,7 @@ impl Rating {
             contact_details: row.get("contact_details")?,
             customer: row.get("customer")?,
             service: row.get("service")?,
+            restricted: row.get("restricted")?,
             created_by: row.get("created_by")?,
             created_at: row.get("created_at")?,
         })
@@ -56,8 +59,8 @@ pub async fn insert_rating(db: &impl Sql, r: &Rating) -> Result<Option<i64>, Sto
     let inserted = db
         .execute(
             "INSERT INTO satisfaction_response (about, score, comment, channel, contact_details,
-                customer, service, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                customer, service, restricted, created_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (about) DO NOTHING",
             &[
                 r.about.as_str().into(),
@@ -67,6 +70,7 @@ pub async fn insert_rating(db: &impl Sql, r: &Rating) -> Result<Option<i64>, Sto
                 r.contact_details.as_deref().into(),
                 r.customer.as_deref().into(),
                 r.service.as_deref().into(),
+                r.restricted.into(),
                 r.created_by.as_str().into(),
                 r.created_at.as_str().into(),
             ],
@@ -102,6 +106,8 @@ pub struct RatingFilter {
     /// Readers with scoped grants: the services and customers they see, besides what they
     /// recorded themselves.
     pub visible_in: Option<Reach>,
+    /// Whether ratings of security incidents are left out (but for the reader's own).
+    pub hide_restricted: bool,
     /// The reader, who always sees what they recorded.
     pub reader: String,
 }
@@ -134,6 +140,10 @@ impl RatingFilter {
             let (sql, values) = reach.condition("service", "customer");
             clauses.push(format!("({sql} OR created_by = ?)"));
             params.extend(values);
+            params.push(self.reader.as_str().into());
+        }
+        if self.hide_restricted {
+            clauses.push("(restricted = 0 OR created_by = ?)".to_owned());
             params.push(self.reader.as_str().into());
         }
         (clauses, params)
@@ -225,6 +235,7 @@ mod tests {
             contact_details: None,
             customer: Some(customer.to_owned()),
             service: None,
+            restricted: false,
             created_by: by.to_owned(),
             created_at: NOW.to_owned(),
         }
@@ -283,5 +294,35 @@ mod tests {
         };
         let counts = score_counts(&db, &incidents).await.expect("counted");
         assert_eq!(counts, [0, 0, 0, 1, 1]);
+    }
+
+    #[tokio::test]
+    async fn a_security_incidents_rating_is_left_out_but_for_whoever_recorded_it() {
+        let db = db().await;
+        for (about, by) in [("INC0000001", "desk"), ("INC0000002", "cy")] {
+            let secret = Rating {
+                restricted: true,
+                ..rating(about, 1, "acme", by)
+            };
+            insert_rating(&db, &secret).await.expect("stored");
+        }
+        insert_rating(&db, &rating("INC0000003", 5, "acme", "desk"))
+            .await
+            .expect("stored");
+        let outsider = RatingFilter {
+            hide_restricted: true,
+            reader: "cy".to_owned(),
+            ..RatingFilter::default()
+        };
+        let seen = list_ratings(&db, &outsider, None, 10)
+            .await
+            .expect("listed");
+        let abouts: Vec<&str> = seen.iter().map(|r| r.about.as_str()).collect();
+        assert_eq!(abouts, ["INC0000003", "INC0000002"]);
+        let counts = score_counts(&db, &outsider).await.expect("counted");
+        assert_eq!(counts, [1, 0, 0, 0, 1]);
+        let team = RatingFilter::default();
+        let counts = score_counts(&db, &team).await.expect("counted");
+        assert_eq!(counts, [2, 0, 0, 0, 1]);
     }
 }

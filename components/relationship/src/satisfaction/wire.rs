@@ -1,4 +1,5 @@
-//! Satisfaction ratings on the wire: what is brought, and what the summary answers with.
+//! Satisfaction ratings on the wire: what is brought. A rating is shown as stored (`store::Rating`)
+//! and the summary is the domain's `SatisfactionSummary`.
 
 use itsm_domain::incident::Channel;
 use itsm_domain::satisfaction::Score;

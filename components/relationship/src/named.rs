@@ -1,7 +1,8 @@
 //! A record named by its number in a complaint (`about`) or a satisfaction rating: it must
 //! exist and the caller must be able to read it, else it reads as not there, so nothing is
 //! learnt by trying numbers. Both are the business relationship process's view of work other
-//! processes did, so the rules of who reads what are theirs, applied here to their tables.
+//! processes did, so the rules of who reads what are theirs, applied here to their tables,
+//! which this component reads and never writes.
 
 use itsm_domain::RecordKind;
 use itsm_domain::access::{Process, Scope, names};
@@ -67,6 +68,8 @@ pub struct Named {
     pub customer: Option<String>,
     pub service: Option<String>,
     pub state: String,
+    /// An information security incident: only the security team and its parties read it.
+    pub security: bool,
 }
 
 /// The record `text` names in `field`, among `kinds`, if it exists and the caller may read it:
@@ -80,16 +83,9 @@ pub async fn named_record(
     text: &str,
     kinds: &[RecordKind],
 ) -> Result<Named, ApiError> {
-    let prefixed = |kind: RecordKind| {
-        text.get(..kind.prefix().len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(kind.prefix()))
-    };
-    let Some(readable) = READABLE
-        .iter()
-        .find(|r| kinds.contains(&r.kind) && prefixed(r.kind))
-    else {
-        return Err(ApiError::invalid_field(field, must_be(kinds)));
-    };
+    let readable = RecordKind::of_number(text, kinds)
+        .and_then(|kind| READABLE.iter().find(|r| r.kind == kind))
+        .ok_or_else(|| ApiError::invalid_field(field, must_be(kinds)))?;
     let id = readable
         .kind
         .parse_ref(text)
@@ -122,6 +118,7 @@ pub async fn named_record(
         customer,
         service,
         state: row.get("state")?,
+        security,
     })
 }
 
