@@ -12,6 +12,8 @@ pub mod openapi;
 mod routes;
 mod satisfaction;
 mod store;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod test_db;
 mod wire;
 
 use itsm_http::RouteTable;

@@ -205,25 +205,8 @@ pub async fn score_counts(db: &impl Sql, filter: &RatingFilter) -> Result<[u64; 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use itsm_store::native::NativeDb;
 
-    const NOW: &str = "2027-01-11T09:00:00.000Z";
-
-    async fn db() -> NativeDb {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
-        for code in ["acme", "globex"] {
-            db.execute(
-                "INSERT INTO customer (code, name, created_at, created_by, updated_at) VALUES (?, ?, ?, 'x', ?)",
-                &[code.into(), code.into(), NOW.into(), NOW.into()],
-            )
-            .await
-            .expect("customer");
-        }
-        db
-    }
+    use crate::test_db::{NOW, db};
 
     fn rating(about: &str, score: i64, customer: &str, by: &str) -> Rating {
         Rating {
