@@ -403,8 +403,42 @@ async fn robots_forged_posts_and_repeats_record_nothing_more() {
         (first.status, second.status),
         (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER)
     );
+    let first_location = first.location.clone();
     assert_eq!(first.location, second.location);
     assert_eq!(incident_count(&app).await, 1);
+
+    // Sent twice at the same instant (the second click before the first answer): the second
+    // waits for the first's answer, so still one incident, and both lead to its page.
+    let form = browser.get(&app, "/portal/report").await;
+    let token = form_token(&form.html);
+    let mut fields: Vec<(&str, &str)> = vec![("form_token", &token), ("website", "")];
+    fields.extend_from_slice(&GOOD);
+    let body = serde_urlencoded::to_string(&fields).expect("form");
+    let cookies = browser.cookies.join("; ");
+    let click = || {
+        browser
+            .client
+            .post(app.url("/portal/report"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", &cookies)
+            .body(body.clone())
+            .send()
+    };
+    let (first, second) = tokio::join!(click(), click());
+    let locations: Vec<_> = [first, second]
+        .into_iter()
+        .map(|answer| {
+            let answer = answer.expect("sent");
+            assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+            answer.headers()["location"]
+                .to_str()
+                .expect("text")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(locations[0], locations[1]);
+    assert_ne!(Some(&locations[0]), first_location.as_ref());
+    assert_eq!(incident_count(&app).await, 2);
 
     // Another site's page posting the form: refused, and nothing it sent is shown.
     let mut fields: Vec<(&str, &str)> = vec![("form_token", &token), ("website", "")];
@@ -418,7 +452,7 @@ async fn robots_forged_posts_and_repeats_record_nothing_more() {
     let forged = browser.send(request).await;
     assert_eq!(forged.status, 403);
     assert!(forged.html.contains("sent from another site") && !forged.html.contains("555-0100"));
-    assert_eq!(incident_count(&app).await, 1);
+    assert_eq!(incident_count(&app).await, 2);
 
     // A post past the size limit is a page saying so.
     let huge = "x".repeat(70 * 1024);

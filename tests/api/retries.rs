@@ -1,38 +1,74 @@
-//! Retry safety: `Idempotency-Key` replays the first answer and refuses a different body, and
-//! concurrent writers with `If-Match` cannot overwrite each other.
+//! Retry safety: `Idempotency-Key` replays the first answer, refuses a different body and runs
+//! copies sent at once only once, and concurrent writers with `If-Match` cannot overwrite each
+//! other.
 
 use itsm_api_tests::{TestApp, incident, problem};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-#[tokio::test]
-async fn a_retried_post_with_the_same_key_is_answered_from_the_first_attempt() {
-    let app = TestApp::spawn().await;
-    let send = |body: Value| {
-        app.request(Method::POST, "/api/v1/incidents")
-            .header("idempotency-key", "retry-1")
-            .json(&body)
-            .send()
-    };
-    let first = send(incident("Once only")).await.expect("sent");
-    assert_eq!(first.status(), 201);
-    let first: Value = first.json().await.expect("json");
-    let again = send(incident("Once only")).await.expect("sent");
-    assert_eq!(again.status(), 201);
-    assert_eq!(again.headers()["idempotent-replayed"], "true");
-    assert_eq!(again.headers()["location"], "/api/v1/incidents/1");
-    assert_eq!(again.json::<Value>().await.expect("json"), first);
+/// An incident's creation under an `Idempotency-Key`.
+fn keyed_incident(app: &TestApp, key: &str, title: &str) -> reqwest::RequestBuilder {
+    app.request(Method::POST, "/api/v1/incidents")
+        .header("idempotency-key", key)
+        .json(&incident(title))
+}
 
-    let other = send(incident("Something else")).await.expect("sent");
-    let body = problem(other, 422).await;
-    assert_eq!(body["errors"][0]["field"], "Idempotency-Key");
+async fn incidents_stored(app: &TestApp) -> Option<usize> {
     let list: Value = app
         .get("/api/v1/incidents")
         .await
         .json()
         .await
         .expect("json");
-    assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+    list["items"].as_array().map(Vec::len)
+}
+
+#[tokio::test]
+async fn a_retried_post_with_the_same_key_is_answered_from_the_first_attempt() {
+    let app = TestApp::spawn().await;
+    let send = |title: &str| keyed_incident(&app, "retry-1", title).send();
+    let first = send("Once only").await.expect("sent");
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.expect("json");
+    let again = send("Once only").await.expect("sent");
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.headers()["location"], "/api/v1/incidents/1");
+    assert_eq!(again.json::<Value>().await.expect("json"), first);
+
+    let other = send("Something else").await.expect("sent");
+    let body = problem(other, 422).await;
+    assert_eq!(body["errors"][0]["field"], "Idempotency-Key");
+    assert_eq!(incidents_stored(&app).await, Some(1));
+}
+
+#[tokio::test]
+async fn of_sixteen_copies_of_a_post_sent_at_once_one_runs_and_the_rest_are_told_to_retry() {
+    let app = TestApp::spawn().await;
+    let sent: Vec<_> = (0..16)
+        .map(|_| tokio::spawn(keyed_incident(&app, "burst-1", "Sent at once").send()))
+        .collect();
+    let mut created = 0;
+    for answer in sent {
+        let answer = answer.await.expect("joined").expect("sent");
+        match answer.status().as_u16() {
+            201 => created += 1,
+            409 => {
+                assert_eq!(answer.headers()["retry-after"], "1");
+                let body = problem(answer, 409).await;
+                assert_eq!(body["type"], "urn:itsm:problem:request-in-progress");
+            }
+            other => panic!("unexpected answer {other}"),
+        }
+    }
+    assert!(created >= 1, "the first copy is answered");
+    let retried = keyed_incident(&app, "burst-1", "Sent at once")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(retried.status(), 201);
+    assert_eq!(retried.headers()["location"], "/api/v1/incidents/1");
+    assert_eq!(incidents_stored(&app).await, Some(1));
 }
 
 #[tokio::test]

@@ -561,6 +561,17 @@ impl<'d> OperationDoc<'d> {
         }
         if self.method == "post" && !self.signed {
             self.parameters.push(shared_parameter("IdempotencyKey"));
+            let in_progress = "`request-in-progress`: a retry sent while its first attempt (same \
+                Idempotency-Key) is still being handled; send it again after `Retry-After`.";
+            match self.responses.get_mut("409") {
+                Some(own) => {
+                    let described = own["description"].as_str().unwrap_or_default();
+                    own["description"] = format!("{described} Also {in_progress}").into();
+                }
+                None => {
+                    self.responses.insert("409".into(), problem(in_progress));
+                }
+            }
         }
         let applies = |status: &str| match status {
             // A signed route checks no authority and reads its body itself.

@@ -39,6 +39,9 @@ pub enum ApiError {
     /// The request clashes with what is stored, such as a duplicate name.
     #[error("{detail}")]
     Conflict { detail: String },
+    /// A retry arrived while its first attempt (same `Idempotency-Key`) is still being handled.
+    #[error("{detail}")]
+    RequestInProgress { detail: String },
     #[error("{detail}")]
     PreconditionFailed { detail: String },
     /// A decision that must name the version it decides on was sent without `If-Match`.
@@ -153,7 +156,9 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::InvalidTransition { .. } | ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::InvalidTransition { .. }
+            | ApiError::Conflict { .. }
+            | ApiError::RequestInProgress { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired { .. } => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -175,6 +180,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::InvalidTransition { .. } => "invalid-transition",
             ApiError::Conflict { .. } => "conflict",
+            ApiError::RequestInProgress { .. } => "request-in-progress",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
             ApiError::PreconditionRequired { .. } => "precondition-required",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",

@@ -19,6 +19,12 @@ impl Answer {
         (200..300).contains(&self.status)
     }
 
+    /// The process is still handling an earlier copy of this POST (same `Idempotency-Key`); sent
+    /// again shortly, it gets that copy's answer.
+    pub fn in_progress(&self) -> bool {
+        self.status == 409 && self.body["type"] == "urn:itsm:problem:request-in-progress"
+    }
+
     /// What a refusal says (a problem's `detail`), for the person who asked.
     pub fn detail(&self) -> String {
         self.body["detail"].as_str().map_or_else(
@@ -81,6 +87,14 @@ pub struct Relayed {
 #[cfg(target_arch = "wasm32")]
 const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
 
+/// How often, and how far apart, a POST whose earlier copy is still being handled is sent again
+/// (a visitor's second click, a provider's retry): at most two seconds' wait for the first
+/// copy's answer, well inside the time a person or a chat platform waits.
+#[cfg(target_arch = "wasm32")]
+const IN_PROGRESS_TRIES: u32 = 8;
+#[cfg(target_arch = "wasm32")]
+const IN_PROGRESS_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
+
 #[cfg(target_arch = "wasm32")]
 impl ProcessApi for Relayed {
     async fn call(
@@ -93,7 +107,15 @@ impl ProcessApi for Relayed {
     }
 
     async fn post_once(&self, path: &str, body: &Value, key: &str) -> Result<Answer, String> {
-        self.send(Method::POST, path, Some(body), Some(key)).await
+        let mut answer = self.send(Method::POST, path, Some(body), Some(key)).await?;
+        for _ in 1..IN_PROGRESS_TRIES {
+            if !answer.in_progress() {
+                break;
+            }
+            spin_sdk::time::sleep(IN_PROGRESS_PAUSE).await;
+            answer = self.send(Method::POST, path, Some(body), Some(key)).await?;
+        }
+        Ok(answer)
     }
 }
 
@@ -194,5 +216,19 @@ mod tests {
             body: Value::Null,
         };
         assert_eq!(bare.detail(), "the answer was HTTP 502");
+    }
+
+    #[test]
+    fn only_the_idempotency_conflict_reads_as_in_progress() {
+        let in_progress = Answer {
+            status: 409,
+            body: serde_json::json!({"type": "urn:itsm:problem:request-in-progress"}),
+        };
+        assert!(in_progress.in_progress());
+        let rated_already = Answer {
+            status: 409,
+            body: serde_json::json!({"type": "urn:itsm:problem:conflict"}),
+        };
+        assert!(!rated_already.in_progress());
     }
 }

@@ -7,7 +7,7 @@ use crate::ApiError;
 use crate::RouteTable;
 use crate::auth::{AuthState, require_auth};
 use crate::denials::record_denials;
-use crate::idempotency::idempotent_post;
+use crate::idempotency::{IdempotencyState, idempotent_post};
 use crate::rate_limit::{RateLimitState, rate_limit};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -65,7 +65,13 @@ pub fn with_conventions(table: RouteTable, services: Services) -> Router {
             .into_response()
         })
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(from_fn_with_state(services.kv.clone(), idempotent_post))
+        .layer(from_fn_with_state(
+            IdempotencyState {
+                db: services.db.clone(),
+                kv: services.kv.clone(),
+            },
+            idempotent_post,
+        ))
         .layer(from_fn_with_state(services.db.clone(), record_denials))
         .layer(from_fn_with_state(auth, require_auth));
     signed

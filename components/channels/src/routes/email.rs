@@ -364,10 +364,19 @@ async fn act<A: ProcessApi>(
 }
 
 /// The process's answer if it settled the matter (done, or refused for good); an error, so
-/// that Mailgun sends the message again later, when the process failed, was busy, or did not
+/// that Mailgun sends the message again later, when the process failed, was busy (or still
+/// handling an earlier copy past the wait `post_once` allows), or did not
 /// take our credential (a deployment's mistake, not the message's).
 fn settled(answer: Result<Answer, String>) -> Result<Answer, ApiError> {
     let answer = answer.map_err(ApiError::Internal)?;
+    if answer.in_progress() {
+        return Err(ApiError::RequestInProgress {
+            detail: format!(
+                "the incident process is still handling an earlier copy: {}",
+                answer.detail()
+            ),
+        });
+    }
     match answer.status {
         429 => Err(ApiError::TooManyRequests {
             detail: format!("the incident process is busy: {}", answer.detail()),
