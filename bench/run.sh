@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The create-incident benchmark: the release host serving the release components, wrk with 8
-# connections on loopback for DURATION seconds, then the host's per-request instantiation times
-# and each component's .wasm size. Usage: bench/run.sh [DURATION]   (default 20)
+# connections on loopback for DURATION seconds, then as long again with an Idempotency-Key on
+# every request, then the host's per-request instantiation times and each component's .wasm
+# size. Usage: bench/run.sh [DURATION]   (default 20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-20}"
@@ -23,6 +24,9 @@ start_host ./target/release/itsm-host "$port" --stats
 echo "== warm-up (2 s), then ${duration} s of POST /api/v1/incidents with 8 connections"
 wrk -t1 -c8 -d2s -s bench/create_incident.lua "http://127.0.0.1:$port/api/v1/incidents" >/dev/null
 wrk -t1 -c8 -d"${duration}s" --latency -s bench/create_incident.lua "http://127.0.0.1:$port/api/v1/incidents"
+
+echo "== then ${duration} s of the same, each with its own Idempotency-Key"
+wrk -t1 -c8 -d"${duration}s" --latency -s bench/create_incident_keyed.lua "http://127.0.0.1:$port/api/v1/incidents"
 
 echo "== rows created"
 curl -fs -H "Authorization: Bearer $BENCH_TOKEN" "http://127.0.0.1:$port/api/v1/incidents?limit=1" | grep -o '"number":"INC[0-9]*"'
