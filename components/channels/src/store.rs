@@ -257,10 +257,7 @@ mod tests {
     const NOW: &str = "2027-01-11T09:00:00.000Z";
 
     async fn db() -> NativeDb {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
+        let db = NativeDb::migrated(NOW).await.expect("migrated db");
         for (name, deactivated) in [("ann", None), ("old", Some(NOW))] {
             db.execute(
                 "INSERT INTO app_user (user_name, display_name, created_at, deactivated_at) VALUES (?, ?, ?, ?)",

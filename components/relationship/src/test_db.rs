@@ -7,10 +7,7 @@ use itsm_store::native::NativeDb;
 pub const NOW: &str = "2027-01-11T09:00:00.000Z";
 
 pub async fn db() -> NativeDb {
-    let db = NativeDb::in_memory().expect("db");
-    itsm_store::apply_migrations(&db, NOW)
-        .await
-        .expect("migrations");
+    let db = NativeDb::migrated(NOW).await.expect("migrated db");
     for code in ["acme", "globex"] {
         db.execute(
             "INSERT INTO customer (code, name, created_at, created_by, updated_at) VALUES (?, ?, ?, 'x', ?)",

@@ -442,10 +442,7 @@ mod tests {
     const NOW: &str = "2026-11-21T10:00:00.000Z";
 
     async fn db_with_token(token: &str, expires_at: Option<&str>, revoked: bool) -> NativeDb {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
+        let db = NativeDb::migrated(NOW).await.expect("migrated db");
         db.execute_now(
             "INSERT INTO app_user (user_name, display_name, created_at) VALUES ('ann', 'Ann', ?)",
             &[NOW.into()],

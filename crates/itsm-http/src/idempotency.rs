@@ -301,10 +301,11 @@ mod tests {
     }
 
     async fn app(gate: Gate) -> (Router, Arc<Db>) {
-        let db = Arc::new(NativeDb::in_memory().expect("db"));
-        itsm_store::apply_migrations(&*db, "2026-11-22T10:00:00.000Z")
-            .await
-            .expect("migrations");
+        let db = Arc::new(
+            NativeDb::migrated("2026-11-22T10:00:00.000Z")
+                .await
+                .expect("migrated db"),
+        );
         let state = IdempotencyState {
             db: db.clone(),
             kv: Arc::new(MemoryKv::default()),

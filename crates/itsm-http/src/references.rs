@@ -85,10 +85,7 @@ mod tests {
 
     #[tokio::test]
     async fn only_known_services_that_are_not_retired_may_be_named() {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
+        let db = NativeDb::migrated(NOW).await.expect("migrated db");
         assert_eq!(
             service_state(&db, "hotline").await.expect("state"),
             Some(ServiceState::Live)
@@ -114,10 +111,7 @@ mod tests {
 
     #[tokio::test]
     async fn customers_must_exist_and_users_must_be_active() {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
+        let db = NativeDb::migrated(NOW).await.expect("migrated db");
         db.execute_now(
             "INSERT INTO customer (code, name, created_at, created_by, updated_at) VALUES ('acme', 'Acme', ?, 'x', ?)",
             &[NOW.into(), NOW.into()],

@@ -208,10 +208,7 @@ mod tests {
 
     #[tokio::test]
     async fn each_process_keeps_its_own_rule_with_a_default() {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
+        let db = NativeDb::migrated(NOW).await.expect("migrated db");
         let (incident, request) = (Process::Incident, Process::ServiceRequest);
         assert_eq!(
             auto_close(&db, incident).await.expect("read"),

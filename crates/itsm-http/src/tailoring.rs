@@ -42,10 +42,7 @@ mod tests {
 
     #[tokio::test]
     async fn only_a_switched_off_tailorable_process_is_refused() {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
+        let db = NativeDb::migrated(NOW).await.expect("migrated db");
         db.execute_now(
             "INSERT INTO customer (code, name, created_at, created_by, updated_at) VALUES ('acme', 'Acme', ?, 'x', ?)",
             &[NOW.into(), NOW.into()],

@@ -20,6 +20,14 @@ impl NativeDb {
         Ok(Self::from_connection(conn))
     }
 
+    /// A private in-memory database with every migration applied (`now` is their `applied_at`):
+    /// where the store tests start.
+    pub async fn migrated(now: &str) -> Result<Self, StoreError> {
+        let db = Self::in_memory()?;
+        crate::apply_migrations(&db, now).await?;
+        Ok(db)
+    }
+
     /// A database file in WAL mode, as the host runs it.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let conn = rusqlite::Connection::open(path).map_err(sql_error)?;

@@ -15,10 +15,6 @@ pub mod test_db {
     pub const NOW: &str = "2026-11-21T10:00:00.000Z";
 
     pub async fn migrated() -> NativeDb {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
-        db
+        NativeDb::migrated(NOW).await.expect("migrated db")
     }
 }

@@ -354,11 +354,7 @@ pub(crate) mod tests {
     pub(crate) const NOW: &str = "2026-11-21T10:00:00.000Z";
 
     pub(crate) async fn db() -> NativeDb {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
-        db
+        NativeDb::migrated(NOW).await.expect("migrated db")
     }
 
     pub(crate) fn sample(short: &str, group: &str) -> Incident {

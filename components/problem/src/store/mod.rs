@@ -14,10 +14,6 @@ pub(crate) mod tests {
 
     /// A migrated in-memory database.
     pub async fn db() -> NativeDb {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
-        db
+        NativeDb::migrated(NOW).await.expect("migrated db")
     }
 }

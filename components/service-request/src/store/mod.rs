@@ -17,10 +17,6 @@ pub(crate) mod test_db {
 
     /// A database with every migration applied, the seed catalogue included.
     pub async fn db() -> NativeDb {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
-        db
+        NativeDb::migrated(NOW).await.expect("migrated db")
     }
 }

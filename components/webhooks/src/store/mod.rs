@@ -16,10 +16,7 @@ pub(crate) mod test_db {
 
     /// A migrated in-memory database with customers acme and globex.
     pub async fn db() -> NativeDb {
-        let db = NativeDb::in_memory().expect("db");
-        itsm_store::apply_migrations(&db, NOW)
-            .await
-            .expect("migrations");
+        let db = NativeDb::migrated(NOW).await.expect("migrated db");
         for code in ["acme", "globex"] {
             db.execute(
                 "INSERT INTO customer (code, name, created_at, created_by, updated_at) VALUES (?, ?, ?, 'x', ?)",
